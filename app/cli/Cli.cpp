@@ -1,0 +1,188 @@
+#include "Cli.h"
+
+#include "Commands.h"
+#include "Terminal.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace Choragen::Cli {
+
+namespace {
+
+const QStringList commands = {
+    QStringLiteral("config:secure"), QStringLiteral("config:export"),
+    QStringLiteral("config:status"), QStringLiteral("config:set"),
+    QStringLiteral("config:get"),    QStringLiteral("config:unset"),
+};
+
+QString description()
+{
+    return QStringLiteral(
+        "Keeps Choragen's API keys in the operating system's keychain.\n"
+        "\n"
+        "Commands:\n"
+        "  (none)                      open the settings window\n"
+        "  --migrate, config:secure    move keys from the config file into the keychain\n"
+        "                              (--dry-run shows what would move)\n"
+        "  config:export [--yes]       move keys from the keychain into the config file,\n"
+        "                              UNENCRYPTED; --yes is required without a terminal\n"
+        "  config:export --output FILE write a 0600 copy with the keys to FILE; storage\n"
+        "                              does not change\n"
+        "  config:status [--json]      where each key lives, masked, and the keychain's state\n"
+        "  config:set PROVIDER         store a key read from standard input (no echo on a\n"
+        "                              terminal); --storage keychain|file picks the place\n"
+        "  config:get PROVIDER         print the effective key, for scripts\n"
+        "  config:unset PROVIDER       delete the key from the keychain and the file\n"
+        "\n"
+        "Keys are read from the provider's environment variable first, then the keychain,\n"
+        "then the file <project>/.choragen/config.json.\n"
+        "\n"
+        "Exit codes:\n"
+        "  0  ok\n"
+        "  1  failed; nothing was lost (e.g. a conflict or a key that did not verify)\n"
+        "  2  usage error (unknown command, provider or option; a rejected key)\n"
+        "  3  keychain unavailable (no D-Bus session, no Secret Service, locked, denied,\n"
+        "     timed out)\n"
+        "  4  config file invalid (left untouched)");
+}
+
+struct Options
+{
+    QCommandLineOption project{QStringLiteral("project"),
+                               QStringLiteral("Use DIR/.choragen/config.json (default: the "
+                                              "nearest folder upwards with a .choragen/)."),
+                               QStringLiteral("DIR")};
+    QCommandLineOption migrate{QStringLiteral("migrate"),
+                               QStringLiteral("Same as config:secure.")};
+    QCommandLineOption dryRun{QStringLiteral("dry-run"),
+                              QStringLiteral("With --migrate: show what would move; change "
+                                             "nothing.")};
+    QCommandLineOption json{QStringLiteral("json"),
+                            QStringLiteral("With config:status: print one JSON object.")};
+    QCommandLineOption yes{QStringLiteral("yes"),
+                           QStringLiteral("With config:export: do not ask for confirmation.")};
+    QCommandLineOption output{QStringLiteral("output"),
+                              QStringLiteral("With config:export: write a copy to FILE."),
+                              QStringLiteral("FILE")};
+    QCommandLineOption storage{QStringLiteral("storage"),
+                               QStringLiteral("With config:set: keychain or file."),
+                               QStringLiteral("WHERE")};
+};
+
+void setUp(QCommandLineParser &parser, const Options &options)
+{
+    parser.setApplicationDescription(description());
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addOptions({options.project, options.migrate, options.dryRun, options.json,
+                       options.yes, options.output, options.storage});
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("A config:* command (see above)."),
+                                 QStringLiteral("[command]"));
+    parser.addPositionalArgument(QStringLiteral("provider"),
+                                 QStringLiteral("Provider id for set, get and unset."),
+                                 QStringLiteral("[provider]"));
+}
+
+Invocation usage(const QString &message)
+{
+    printErr(QStringLiteral("choragen: %1\nRun 'choragen --help' for usage.\n").arg(message));
+    Invocation invocation;
+    invocation.exitCode = 2;
+    return invocation;
+}
+
+} // namespace
+
+QString helpText()
+{
+    QCommandLineParser parser;
+    Options options;
+    setUp(parser, options);
+    return parser.helpText();
+}
+
+Invocation parseArguments(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    Options options;
+    setUp(parser, options);
+    if (!parser.parse(arguments))
+        return usage(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return {};
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        printOut(QStringLiteral("choragen %1\n").arg(QCoreApplication::applicationVersion()));
+        return {};
+    }
+
+    Invocation invocation;
+    invocation.projectDir = parser.value(options.project);
+    invocation.json = parser.isSet(options.json);
+    invocation.dryRun = parser.isSet(options.dryRun);
+    invocation.yes = parser.isSet(options.yes);
+    invocation.output = parser.value(options.output);
+    invocation.storage = parser.value(options.storage);
+    QStringList positional = parser.positionalArguments();
+
+    if (parser.isSet(options.migrate)) {
+        if (!positional.isEmpty() && positional.first() != QLatin1String("config:secure"))
+            return usage(QStringLiteral("--migrate takes no command."));
+        if (!positional.isEmpty())
+            positional.removeFirst();
+        invocation.command = QStringLiteral("config:secure");
+    } else if (!positional.isEmpty()) {
+        invocation.command = positional.takeFirst();
+        if (!commands.contains(invocation.command))
+            return usage(QStringLiteral("unknown command '%1'. Commands: %2.")
+                             .arg(invocation.command, commands.join(QStringLiteral(", "))));
+    }
+
+    const bool takesProvider = invocation.command == QLatin1String("config:set")
+        || invocation.command == QLatin1String("config:get")
+        || invocation.command == QLatin1String("config:unset");
+    if (takesProvider) {
+        if (positional.isEmpty())
+            return usage(QStringLiteral("%1 needs a provider, e.g. '%1 anthropic'.")
+                             .arg(invocation.command));
+        invocation.provider = positional.takeFirst();
+    }
+    if (!positional.isEmpty())
+        return usage(QStringLiteral("unexpected argument '%1'. Secrets are never taken from "
+                                    "the command line: pipe them on standard input.")
+                         .arg(positional.first()));
+
+    // Each option belongs to one command; anything else is a mistake worth saying.
+    const auto onlyWith = [&](const QCommandLineOption &option, const QStringList &allowed) {
+        return !parser.isSet(option) || allowed.contains(invocation.command);
+    };
+    if (!onlyWith(options.dryRun, {QStringLiteral("config:secure")}))
+        return usage(QStringLiteral("--dry-run goes with --migrate / config:secure."));
+    if (!onlyWith(options.json, {QStringLiteral("config:status")}))
+        return usage(QStringLiteral("--json goes with config:status."));
+    if (!onlyWith(options.yes, {QStringLiteral("config:export")}))
+        return usage(QStringLiteral("--yes goes with config:export."));
+    if (!onlyWith(options.output, {QStringLiteral("config:export")}))
+        return usage(QStringLiteral("--output goes with config:export."));
+    if (!onlyWith(options.storage, {QStringLiteral("config:set")}))
+        return usage(QStringLiteral("--storage goes with config:set."));
+    if (parser.isSet(options.storage) && invocation.storage != QLatin1String("keychain")
+        && invocation.storage != QLatin1String("file"))
+        return usage(QStringLiteral("--storage must be 'keychain' or 'file'."));
+
+    invocation.action = invocation.command.isEmpty() ? Invocation::Action::Window
+                                                     : Invocation::Action::Command;
+    return invocation;
+}
+
+int runCommand(const Invocation &invocation)
+{
+    Commands commands(invocation);
+    return commands.run();
+}
+
+} // namespace Choragen::Cli

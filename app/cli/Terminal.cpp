@@ -1,0 +1,121 @@
+#include "Terminal.h"
+
+#include "Secret.h"
+
+#include <cstdio>
+
+#ifdef Q_OS_WIN
+#include <io.h>
+#include <windows.h>
+#else
+#include <termios.h>
+#include <unistd.h>
+#endif
+
+namespace Choragen::Cli {
+
+bool stdinIsTerminal()
+{
+#ifdef Q_OS_WIN
+    return _isatty(_fileno(stdin)) != 0;
+#else
+    return ::isatty(STDIN_FILENO) != 0;
+#endif
+}
+
+void printOut(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout);
+    std::fflush(stdout);
+}
+
+void printErr(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stderr);
+    std::fflush(stderr);
+}
+
+namespace {
+
+// Turns terminal echo off for its lifetime.
+class EchoOff
+{
+public:
+    EchoOff()
+    {
+#ifdef Q_OS_WIN
+        m_handle = GetStdHandle(STD_INPUT_HANDLE);
+        m_active = GetConsoleMode(m_handle, &m_mode)
+            && SetConsoleMode(m_handle, m_mode & ~DWORD(ENABLE_ECHO_INPUT));
+#else
+        m_active = tcgetattr(STDIN_FILENO, &m_saved) == 0;
+        if (m_active) {
+            termios quiet = m_saved;
+            quiet.c_lflag &= ~tcflag_t(ECHO);
+            quiet.c_lflag |= ECHONL;
+            m_active = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        }
+#endif
+    }
+    ~EchoOff()
+    {
+        if (!m_active)
+            return;
+#ifdef Q_OS_WIN
+        SetConsoleMode(m_handle, m_mode);
+#else
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &m_saved);
+#endif
+    }
+    EchoOff(const EchoOff &) = delete;
+    EchoOff &operator=(const EchoOff &) = delete;
+
+private:
+    bool m_active = false;
+#ifdef Q_OS_WIN
+    HANDLE m_handle = nullptr;
+    DWORD m_mode = 0;
+#else
+    termios m_saved{};
+#endif
+};
+
+} // namespace
+
+Error readSecret(const QString &prompt, QByteArray &secret)
+{
+    // Enough to tell "too long" from "just right" without reading an endless stream.
+    const qsizetype limit = maxSecretBytes * 4;
+    secret.clear();
+    secret.reserve(limit + 1);
+    if (stdinIsTerminal()) {
+        printErr(prompt);
+        EchoOff quiet;
+        int c = 0;
+        while ((c = std::fgetc(stdin)) != EOF && c != '\n' && secret.size() <= limit)
+            secret.append(char(c));
+    } else {
+        char buffer[4096];
+        std::size_t n = 0;
+        while (secret.size() <= limit && (n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0)
+            secret.append(buffer, qsizetype(n));
+        volatile char *p = buffer;
+        for (std::size_t i = 0; i < sizeof buffer; ++i)
+            p[i] = 0;
+    }
+    return Error::none();
+}
+
+bool confirm(const QString &question)
+{
+    printErr(question);
+    char line[64] = {};
+    if (!std::fgets(line, sizeof line, stdin))
+        return false;
+    const QString answer = QString::fromLocal8Bit(line).trimmed().toLower();
+    return answer == QLatin1String("yes") || answer == QLatin1String("y");
+}
+
+} // namespace Choragen::Cli

@@ -1,0 +1,64 @@
+#include "cli/Cli.h"
+#include "cli/Terminal.h"
+
+#include <QCoreApplication>
+
+#ifdef CHORAGEN_HAVE_UI
+#include "GuiMain.h"
+#endif
+
+namespace {
+
+#ifdef CHORAGEN_HAVE_UI
+// A window needs a display; over SSH or in CI there is none, and Qt would abort with a
+// platform-plugin error. Say so and show the status instead.
+bool hasDisplay()
+{
+#if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+#else
+    return true;
+#endif
+}
+#endif
+
+QStringList argumentsOf(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    return arguments;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    using namespace Choragen::Cli;
+    QCoreApplication::setApplicationName(QStringLiteral("choragen"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Choragen"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CHORAGEN_VERSION));
+
+    const QStringList arguments = argumentsOf(argc, argv);
+    Invocation invocation;
+    {
+        // QCommandLineParser wants an application object for --version and --help.
+        QCoreApplication probe(argc, argv);
+        invocation = parseArguments(arguments);
+    }
+    if (invocation.action == Invocation::Action::Exit)
+        return invocation.exitCode;
+
+    if (invocation.action == Invocation::Action::Window) {
+#ifdef CHORAGEN_HAVE_UI
+        if (hasDisplay())
+            return Choragen::runWindow(argc, argv, invocation.projectDir);
+        printErr(QStringLiteral("choragen: no display (DISPLAY and WAYLAND_DISPLAY are unset), "
+                                "so no settings window; showing config:status instead.\n"));
+#endif
+        invocation.command = QStringLiteral("config:status");
+    }
+    QCoreApplication app(argc, argv);
+    return runCommand(invocation);
+}

@@ -1,0 +1,480 @@
+#include "ConfigFile.h"
+
+#include "Log.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QSaveFile>
+
+#include <utility>
+
+using nlohmann::ordered_json;
+
+namespace Choragen {
+
+namespace {
+
+const char *const kStorage = "credentialStorage";
+const char *const kApiKeys = "apiKeys";
+const char *const kProviders = "providers";
+
+QString fromStd(const std::string &s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+std::string toStd(const QString &s)
+{
+    return s.toStdString();
+}
+
+// nlohmann reports "last read: '…'" with the bytes it read, which may be part of a key: keep
+// only the description of what was wrong and what was expected.
+QString describeParseError(const std::string &what)
+{
+    QString text = fromStd(what);
+    const qsizetype columnAt = text.indexOf(QStringLiteral("column "));
+    if (columnAt >= 0) {
+        const qsizetype colon = text.indexOf(u':', columnAt);
+        if (colon >= 0)
+            text = text.mid(colon + 1).trimmed();
+    } else {
+        const qsizetype bracket = text.indexOf(u']');
+        if (bracket >= 0)
+            text = text.mid(bracket + 1).trimmed();
+    }
+    const qsizetype lastRead = text.indexOf(QStringLiteral("; last read:"));
+    if (lastRead >= 0) {
+        const qsizetype expected = text.indexOf(QStringLiteral("; expected"), lastRead);
+        text = text.left(lastRead) + (expected >= 0 ? text.mid(expected) : QString());
+    }
+    if (text.startsWith(QStringLiteral("syntax error while parsing ")))
+        text = text.mid(27);
+    return text;
+}
+
+// Line and column (1-based) of the byte at 1-based offset @p byte.
+QPair<int, int> lineAndColumn(const QByteArray &data, std::size_t byte)
+{
+    int line = 1;
+    int column = 1;
+    const auto end = std::min<std::size_t>(byte > 0 ? byte - 1 : 0, std::size_t(data.size()));
+    for (std::size_t i = 0; i < end; ++i) {
+        const auto c = static_cast<unsigned char>(data.at(qsizetype(i)));
+        if (c == '\n') {
+            ++line;
+            column = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            // Count characters, not UTF-8 continuation bytes.
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+QString jsonTypeName(const ordered_json &value)
+{
+    return QString::fromLatin1(value.type_name());
+}
+
+} // namespace
+
+QString storageModeName(StorageMode mode)
+{
+    return mode == StorageMode::Keychain ? QStringLiteral("keychain") : QStringLiteral("file");
+}
+
+std::optional<StorageMode> storageModeFromName(const QString &name)
+{
+    if (name == QLatin1String("keychain"))
+        return StorageMode::Keychain;
+    if (name == QLatin1String("file"))
+        return StorageMode::File;
+    return std::nullopt;
+}
+
+ConfigFile::ConfigFile(QString path)
+    : m_path(std::move(path))
+{
+}
+
+QString ConfigFile::locate(const QString &projectDir, const QString &workingDir)
+{
+    const auto configIn = [](const QString &dir) {
+        return QDir(dir).absoluteFilePath(QStringLiteral(".choragen/config.json"));
+    };
+    if (!projectDir.isEmpty())
+        return QDir::cleanPath(configIn(QDir(projectDir).absolutePath()));
+    QDir dir(QDir(workingDir).absolutePath());
+    while (true) {
+        if (QFileInfo(dir.absoluteFilePath(QStringLiteral(".choragen"))).isDir())
+            return QDir::cleanPath(configIn(dir.absolutePath()));
+        if (!dir.cdUp())
+            break;
+    }
+    return QDir::cleanPath(configIn(QDir(workingDir).absolutePath()));
+}
+
+Error ConfigFile::load()
+{
+    m_warnings.clear();
+    m_json = ordered_json::object();
+    m_exists = false;
+
+    const QFileInfo info(m_path);
+    if (!info.exists()) {
+        if (info.isSymLink())
+            return Error::make(ErrorCode::ConfigInvalid,
+                               QStringLiteral("%1 is a symbolic link to a file that does not exist.")
+                                   .arg(m_path),
+                               QStringLiteral("Point the link at a file, or remove it."));
+        return Error::none();
+    }
+    if (info.isDir())
+        return Error::make(ErrorCode::ConfigInvalid,
+                           QStringLiteral("%1 is a folder, not a file.").arg(m_path),
+                           QStringLiteral("Move the folder away so the config can be created."));
+    if (info.size() > maxFileBytes)
+        return Error::make(
+            ErrorCode::ConfigInvalid,
+            QStringLiteral("%1 is %2 KiB; a config file may be at most %3 KiB.")
+                .arg(m_path)
+                .arg(info.size() / 1024)
+                .arg(maxFileBytes / 1024),
+            QStringLiteral("Check that this is the right file; it was left untouched."));
+
+    QFile file(m_path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::make(ErrorCode::ConfigInvalid,
+                           QStringLiteral("Cannot read %1: %2.").arg(m_path, file.errorString()),
+                           QStringLiteral("Check the file's permissions."));
+    const QByteArray data = file.read(maxFileBytes + 1);
+    if (data.size() > maxFileBytes)
+        return Error::make(ErrorCode::ConfigInvalid,
+                           QStringLiteral("%1 is larger than %2 KiB.").arg(m_path).arg(maxFileBytes / 1024));
+
+    ordered_json parsed;
+    try {
+        parsed = ordered_json::parse(data.begin(), data.end());
+    } catch (const ordered_json::parse_error &e) {
+        if (data.trimmed().isEmpty())
+            return Error::make(ErrorCode::ConfigInvalid,
+                               QStringLiteral("%1 is empty; it should hold a JSON object.").arg(m_path),
+                               QStringLiteral("Write {} into it, or delete it to start afresh."));
+        const auto [line, column] = lineAndColumn(data, e.byte);
+        return Error::make(ErrorCode::ConfigInvalid,
+                           QStringLiteral("%1:%2:%3: invalid JSON: %4")
+                               .arg(m_path)
+                               .arg(line)
+                               .arg(column)
+                               .arg(describeParseError(e.what())),
+                           QStringLiteral("Fix the file by hand; it was left untouched."));
+    }
+    if (Error error = validate(parsed); !error.ok())
+        return error;
+
+    m_json = std::move(parsed);
+    m_exists = true;
+    tightenPermissions();
+    return Error::none();
+}
+
+Error ConfigFile::validate(const ordered_json &json) const
+{
+    const auto invalid = [this](const QString &what) {
+        return Error::make(ErrorCode::ConfigInvalid, QStringLiteral("%1: %2").arg(m_path, what),
+                           QStringLiteral("Fix the file by hand; it was left untouched."));
+    };
+    if (!json.is_object())
+        return invalid(QStringLiteral("the top level must be a JSON object, not %1.")
+                           .arg(jsonTypeName(json)));
+
+    if (const auto it = json.find(kStorage); it != json.end()) {
+        if (!it->is_string() || !storageModeFromName(fromStd(it->get<std::string>())))
+            return invalid(
+                QStringLiteral("\"credentialStorage\" must be \"keychain\" or \"file\"."));
+    }
+    if (const auto it = json.find(kApiKeys); it != json.end()) {
+        if (!it->is_object())
+            return invalid(QStringLiteral("\"apiKeys\" must be an object, not %1.")
+                               .arg(jsonTypeName(*it)));
+        for (const auto &[key, value] : it->items()) {
+            if (!isValidProviderId(fromStd(key)))
+                return invalid(QStringLiteral("\"apiKeys\" has an invalid provider id \"%1\"; ids "
+                                              "use a-z, 0-9, '-', '_' and '.'.")
+                                   .arg(fromStd(key).left(64)));
+            if (!value.is_string())
+                return invalid(QStringLiteral("\"apiKeys.%1\" must be a string, not %2.")
+                                   .arg(fromStd(key), jsonTypeName(value)));
+        }
+    }
+    if (const auto it = json.find(kProviders); it != json.end()) {
+        if (!it->is_object())
+            return invalid(QStringLiteral("\"providers\" must be an object, not %1.")
+                               .arg(jsonTypeName(*it)));
+        for (const auto &[key, value] : it->items()) {
+            const QString id = fromStd(key);
+            if (!isValidProviderId(id))
+                return invalid(QStringLiteral("\"providers\" has an invalid provider id \"%1\".")
+                                   .arg(id.left(64)));
+            if (!value.is_object())
+                return invalid(QStringLiteral("\"providers.%1\" must be an object, not %2.")
+                                   .arg(id, jsonTypeName(value)));
+            for (const char *member : {"label", "env"}) {
+                const auto m = value.find(member);
+                if (m != value.end() && !m->is_string())
+                    return invalid(QStringLiteral("\"providers.%1.%2\" must be a string, not %3.")
+                                       .arg(id, QString::fromLatin1(member), jsonTypeName(*m)));
+            }
+        }
+    }
+    return Error::none();
+}
+
+void ConfigFile::tightenPermissions()
+{
+#ifndef Q_OS_WIN
+    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+        | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther
+        | QFileDevice::ExeOther;
+    const QFileDevice::Permissions current = QFile::permissions(m_path);
+    if (!(current & others))
+        return;
+    if (QFile::setPermissions(m_path, QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+        m_warnings << QStringLiteral("%1 was readable by other users; its permissions were "
+                                     "tightened to 0600.")
+                          .arg(m_path);
+    } else {
+        m_warnings << QStringLiteral("%1 is readable by other users and its permissions could not "
+                                     "be changed; run: chmod 600 %1")
+                          .arg(m_path);
+    }
+#endif
+}
+
+QByteArray ConfigFile::serialize() const
+{
+    const std::string text = m_json.dump(2, ' ', false, ordered_json::error_handler_t::strict);
+    QByteArray out(text.data(), static_cast<qsizetype>(text.size()));
+    out.append('\n');
+    return out;
+}
+
+Error ensureConfigFolder(const QString &configPath)
+{
+    const QFileInfo info(configPath);
+    const QString folder = info.absolutePath();
+    if (QFileInfo(folder).isDir())
+        return Error::none();
+    const QString parent = QFileInfo(folder).absolutePath();
+    if (!QFileInfo(parent).isDir())
+        return Error::make(ErrorCode::Io,
+                           QStringLiteral("The project folder %1 does not exist.").arg(parent),
+                           QStringLiteral("Pass an existing folder with --project."));
+    if (!QDir().mkdir(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
+        return Error::make(ErrorCode::Io, QStringLiteral("Cannot create the folder %1.").arg(folder),
+                           QStringLiteral("Check that %1 is writable.").arg(parent));
+    return Error::none();
+}
+
+namespace {
+
+Error writeAtomically(const QString &target, const QByteArray &data)
+{
+    QSaveFile file(target);
+    file.setDirectWriteFallback(false);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error::make(ErrorCode::Io,
+                           QStringLiteral("Cannot write %1: %2.").arg(target, file.errorString()),
+                           QStringLiteral("Check that %1 is writable; the file was left untouched.")
+                               .arg(QFileInfo(target).absolutePath()));
+    // Restrict the temp file before a single byte goes in; it becomes the config on commit.
+    if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+        file.cancelWriting();
+        return Error::make(ErrorCode::Io,
+                           QStringLiteral("Cannot restrict the permissions of %1.").arg(target));
+    }
+    if (file.write(data) != data.size() || !file.commit())
+        return Error::make(ErrorCode::Io,
+                           QStringLiteral("Cannot write %1: %2.").arg(target, file.errorString()),
+                           QStringLiteral("Free some disk space or check permissions; the file was "
+                                          "left untouched."));
+    return Error::none();
+}
+
+} // namespace
+
+Error ConfigFile::save()
+{
+    if (Error error = ensureConfigFolder(m_path); !error.ok())
+        return error;
+    // Replace the link's target, not the link, so a config shared through a symlink stays shared.
+    QString target = m_path;
+    const QFileInfo info(m_path);
+    if (info.isSymLink())
+        target = info.symLinkTarget();
+    if (Error error = writeAtomically(target, serialize()); !error.ok())
+        return error;
+    m_exists = true;
+    qCDebug(lcStorage) << "saved" << target;
+    return Error::none();
+}
+
+Error ConfigFile::saveCopyTo(const QString &path) const
+{
+    const QFileInfo info(path);
+    if (info.exists() || info.isSymLink())
+        return Error::make(ErrorCode::Io, QStringLiteral("%1 already exists.").arg(path),
+                           QStringLiteral("Choose a new file name; existing files are never "
+                                          "overwritten by an export."));
+    if (!QFileInfo(info.absolutePath()).isDir())
+        return Error::make(ErrorCode::Io,
+                           QStringLiteral("The folder %1 does not exist.").arg(info.absolutePath()));
+    return writeAtomically(info.absoluteFilePath(), serialize());
+}
+
+void ConfigFile::setApiKeys(const QList<QPair<QString, QByteArray>> &keys)
+{
+    for (const auto &[id, secret] : keys)
+        setApiKey(id, secret);
+}
+
+std::optional<StorageMode> ConfigFile::storageMode() const
+{
+    const auto it = m_json.find(kStorage);
+    if (it == m_json.end() || !it->is_string())
+        return std::nullopt;
+    return storageModeFromName(fromStd(it->get<std::string>()));
+}
+
+void ConfigFile::setStorageMode(StorageMode mode)
+{
+    m_json[kStorage] = toStd(storageModeName(mode));
+}
+
+QStringList ConfigFile::apiKeyProviders() const
+{
+    QStringList ids;
+    const auto it = m_json.find(kApiKeys);
+    if (it == m_json.end() || !it->is_object())
+        return ids;
+    for (const auto &[key, value] : it->items()) {
+        if (value.is_string() && !value.get_ref<const std::string &>().empty())
+            ids << fromStd(key);
+    }
+    return ids;
+}
+
+QByteArray ConfigFile::apiKey(const QString &providerId) const
+{
+    const auto it = m_json.find(kApiKeys);
+    if (it == m_json.end() || !it->is_object())
+        return {};
+    const auto key = it->find(toStd(providerId));
+    if (key == it->end() || !key->is_string())
+        return {};
+    const auto &text = key->get_ref<const std::string &>();
+    return QByteArray(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+void ConfigFile::setApiKey(const QString &providerId, const QByteArray &secret)
+{
+    m_json[kApiKeys][toStd(providerId)] = std::string(secret.constData(), std::size_t(secret.size()));
+}
+
+bool ConfigFile::removeApiKey(const QString &providerId)
+{
+    const auto it = m_json.find(kApiKeys);
+    if (it == m_json.end() || !it->is_object())
+        return false;
+    const bool removed = it->erase(toStd(providerId)) > 0;
+    if (it->empty())
+        m_json.erase(kApiKeys);
+    return removed;
+}
+
+QList<Provider> ConfigFile::declaredProviders() const
+{
+    QList<Provider> providers;
+    const auto it = m_json.find(kProviders);
+    if (it == m_json.end() || !it->is_object())
+        return providers;
+    for (const auto &[key, value] : it->items()) {
+        Provider provider;
+        provider.id = fromStd(key);
+        provider.label = provider.id;
+        if (const auto label = value.find("label"); label != value.end() && label->is_string())
+            provider.label = fromStd(label->get<std::string>());
+        if (const auto env = value.find("env"); env != value.end() && env->is_string())
+            provider.envVar = fromStd(env->get<std::string>());
+        providers << provider;
+    }
+    return providers;
+}
+
+ConfigLock::ConfigLock(const QString &configPath)
+    : m_configPath(configPath)
+{
+}
+
+ConfigLock::~ConfigLock() = default;
+
+Error ConfigLock::acquire(int timeoutMs)
+{
+    if (Error error = ensureConfigFolder(m_configPath); !error.ok())
+        return error;
+    m_lock = std::make_unique<QLockFile>(m_configPath + QStringLiteral(".lock"));
+    // Only a dead owner makes a lock stale: a slow migration must not have its lock stolen.
+    m_lock->setStaleLockTime(0);
+    if (m_lock->tryLock(timeoutMs))
+        return Error::none();
+    const QLockFile::LockError reason = m_lock->error();
+    qint64 pid = 0;
+    QString host;
+    QString app;
+    m_lock->getLockInfo(&pid, &host, &app);
+    m_lock.reset();
+    if (reason == QLockFile::LockFailedError)
+        return Error::make(ErrorCode::LockBusy,
+                           QStringLiteral("%1 is being changed by another process (%2, pid %3).")
+                               .arg(m_configPath, app.isEmpty() ? QStringLiteral("unknown") : app)
+                               .arg(pid),
+                           QStringLiteral("Wait for it to finish and try again."));
+    return Error::make(ErrorCode::Io,
+                       QStringLiteral("Cannot create the lock file %1.lock.").arg(m_configPath),
+                       QStringLiteral("Check that %1 is writable.")
+                           .arg(QFileInfo(m_configPath).absolutePath()));
+}
+
+void ConfigLock::release()
+{
+    if (m_lock)
+        m_lock->unlock();
+    m_lock.reset();
+}
+
+bool ConfigLock::isLocked() const
+{
+    return m_lock && m_lock->isLocked();
+}
+
+Error updateConfig(const QString &configPath,
+                   const std::function<Error(ConfigFile &config, bool &changed)> &change)
+{
+    ConfigLock lock(configPath);
+    if (Error error = lock.acquire(); !error.ok())
+        return error;
+    ConfigFile config(configPath);
+    if (Error error = config.load(); !error.ok())
+        return error;
+    bool changed = false;
+    if (Error error = change(config, changed); !error.ok())
+        return error;
+    if (!changed)
+        return Error::none();
+    return config.save();
+}
+
+} // namespace Choragen

@@ -1,0 +1,118 @@
+#pragma once
+
+#include "Error.h"
+#include "Provider.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QLockFile;
+
+namespace Choragen {
+
+/// Where new keys go. Absent from the file means nothing has been decided yet.
+enum class StorageMode { Keychain, File };
+
+QString storageModeName(StorageMode mode);
+std::optional<StorageMode> storageModeFromName(const QString &name);
+
+/// `<project>/.choragen/config.json`: loaded and validated with nlohmann (key order kept),
+/// written atomically with QSaveFile, mode 0600 in a 0700 folder. Members we do not know are
+/// kept as they were. A file that cannot be understood is never rewritten.
+class ConfigFile
+{
+public:
+    /// Files larger than this are refused rather than read; real configs are a few KiB.
+    static constexpr qint64 maxFileBytes = 1024 * 1024;
+
+    explicit ConfigFile(QString path);
+
+    /// The config path for @p projectDir, or, when it is empty, for the nearest ancestor of
+    /// @p workingDir that has a `.choragen/` folder, or else for @p workingDir itself.
+    static QString locate(const QString &projectDir, const QString &workingDir);
+
+    QString path() const { return m_path; }
+    bool exists() const { return m_exists; }
+
+    /// Reads and validates the file. A missing file loads as an empty config. On error the
+    /// message names the file (and line and column for syntax errors) and nothing is kept.
+    Error load();
+    /// Writes atomically (temp file, flush, rename), creating `.choragen/` 0700 when needed.
+    /// A symlinked config stays a link: its target is replaced.
+    Error save();
+    /// Writes the same content atomically to another, existing folder, mode 0600; refuses to
+    /// replace a file that exists. Used for exports to a separate file.
+    Error saveCopyTo(const QString &path) const;
+    /// Replaces the config's content, e.g. to build an export copy.
+    void setApiKeys(const QList<QPair<QString, QByteArray>> &keys);
+
+    /// Warnings gathered by load(), e.g. permissions that were tightened.
+    QStringList warnings() const { return m_warnings; }
+
+    std::optional<StorageMode> storageMode() const;
+    void setStorageMode(StorageMode mode);
+
+    /// Providers that have a non-empty key in `apiKeys`, in file order.
+    QStringList apiKeyProviders() const;
+    /// The plaintext key for @p providerId, or an empty array when there is none.
+    QByteArray apiKey(const QString &providerId) const;
+    void setApiKey(const QString &providerId, const QByteArray &secret);
+    /// Removes the key; drops `apiKeys` when it becomes empty. Returns whether a key was removed.
+    bool removeApiKey(const QString &providerId);
+
+    /// Providers declared under `providers`, in file order.
+    QList<Provider> declaredProviders() const;
+
+    const nlohmann::ordered_json &json() const { return m_json; }
+
+    /// The file's content as it would be saved.
+    QByteArray serialize() const;
+
+private:
+    Error validate(const nlohmann::ordered_json &json) const;
+    void tightenPermissions();
+
+    QString m_path;
+    nlohmann::ordered_json m_json = nlohmann::ordered_json::object();
+    bool m_exists = false;
+    QStringList m_warnings;
+};
+
+/// The QLockFile every read-modify-write of a config file holds. A lock left behind by a process
+/// that died is recovered; one held by a live process makes acquire() wait, then fail.
+class ConfigLock
+{
+public:
+    explicit ConfigLock(const QString &configPath);
+    ~ConfigLock();
+    ConfigLock(const ConfigLock &) = delete;
+    ConfigLock &operator=(const ConfigLock &) = delete;
+
+    /// Creates `.choragen/` (0700) if needed and takes the lock, waiting up to @p timeoutMs.
+    Error acquire(int timeoutMs = 10000);
+    void release();
+    bool isLocked() const;
+
+private:
+    QString m_configPath;
+    std::unique_ptr<QLockFile> m_lock;
+};
+
+/// Creates the folder holding @p configPath with mode 0700 if it does not exist.
+Error ensureConfigFolder(const QString &configPath);
+
+/// Under the lock: load, let @p change edit the config, and save once if it returned true.
+/// Returns the first error; the file is untouched when load() or @p change fails.
+Error updateConfig(const QString &configPath,
+                   const std::function<Error(ConfigFile &config, bool &changed)> &change);
+
+} // namespace Choragen

@@ -1,0 +1,314 @@
+#include "CredentialStore.h"
+
+#include "FaultInjection.h"
+#include "FileBackend.h"
+#include "Log.h"
+#include "Secret.h"
+
+#include <QPointer>
+
+#include <utility>
+
+namespace Choragen {
+
+QString locationId(KeyLocation location)
+{
+    switch (location) {
+    case KeyLocation::Environment:
+        return QStringLiteral("env");
+    case KeyLocation::Keychain:
+        return QStringLiteral("keychain");
+    case KeyLocation::File:
+        return QStringLiteral("file");
+    case KeyLocation::None:
+        break;
+    }
+    return QStringLiteral("none");
+}
+
+QByteArray environmentKey(const Provider &provider)
+{
+    if (provider.envVar.isEmpty())
+        return {};
+    return qgetenv(provider.envVar.toLocal8Bit().constData()).trimmed();
+}
+
+CredentialStore::CredentialStore(const QString &configPath, std::unique_ptr<SecretBackend> keychain,
+                                 QObject *parent)
+    : QObject(parent)
+    , m_configPath(configPath)
+    , m_config(configPath)
+    , m_keychain(std::move(keychain))
+    , m_file(std::make_unique<FileBackend>(configPath))
+{
+}
+
+CredentialStore::~CredentialStore() = default;
+
+SecretBackend &CredentialStore::file()
+{
+    return *m_file;
+}
+
+Error CredentialStore::reload()
+{
+    return m_config.load();
+}
+
+void CredentialStore::probeKeychain(QObject *context, SecretBackend::ProbeDone done)
+{
+    if (m_probe) {
+        postTo(context, [done, status = *m_probe] { done(status); });
+        return;
+    }
+    QPointer<CredentialStore> self(this);
+    m_keychain->probe(context, [self, done](const BackendStatus &status) {
+        if (self)
+            self->m_probe = status;
+        qCDebug(lcKeychain) << "probe:" << status.backend << status.available << status.detail;
+        done(status);
+    });
+}
+
+void CredentialStore::forgetProbe()
+{
+    m_probe.reset();
+}
+
+void CredentialStore::lookup(const Provider &provider, QObject *context,
+                             std::function<void(KeyInfo)> done)
+{
+    KeyInfo info;
+    if (QByteArray fromEnv = environmentKey(provider); !fromEnv.isEmpty()) {
+        info.location = KeyLocation::Environment;
+        info.secret = fromEnv;
+        info.envVar = provider.envVar;
+        postTo(context, [done, info] { done(info); });
+        return;
+    }
+    if (Error error = reload(); !error.ok()) {
+        info.error = error;
+        postTo(context, [done, info] { done(info); });
+        return;
+    }
+    const QByteArray inFile = m_config.apiKey(provider.id);
+    const std::optional<StorageMode> mode = m_config.storageMode();
+    m_keychain->read(provider.id, context,
+                     [done, inFile, mode](const Error &error, const QByteArray &secret) {
+                         KeyInfo result;
+                         if (error.ok()) {
+                             result.location = KeyLocation::Keychain;
+                             result.secret = secret;
+                             result.conflict = !inFile.isEmpty() && !secretsEqual(inFile, secret);
+                             result.alsoInFile = !inFile.isEmpty() && !result.conflict;
+                         } else if (!error.isNotFound() && mode == StorageMode::Keychain) {
+                             // Fail closed: the keychain may hold a newer key than the file.
+                             result.error = error;
+                         } else {
+                             if (!error.isNotFound())
+                                 result.keychainError = error;
+                             if (!inFile.isEmpty()) {
+                                 result.location = KeyLocation::File;
+                                 result.secret = inFile;
+                             }
+                         }
+                         done(result);
+                     });
+}
+
+void CredentialStore::store(const Provider &provider, QByteArray secret,
+                            std::optional<StorageMode> target, QObject *context,
+                            std::function<void(StoreResult)> done)
+{
+    const auto fail = [context, done](const Error &error) {
+        StoreResult result;
+        result.error = error;
+        postTo(context, [done, result] { done(result); });
+    };
+    if (Error error = normalizeSecret(secret); !error.ok())
+        return fail(error);
+    if (Error error = reload(); !error.ok())
+        return fail(error);
+
+    if (target)
+        return *target == StorageMode::Keychain
+            ? storeInKeychain(provider, secret, true, context, std::move(done))
+            : storeInFile(provider, secret, true, {}, context, std::move(done));
+    if (const auto mode = m_config.storageMode())
+        return *mode == StorageMode::Keychain
+            ? storeInKeychain(provider, secret, false, context, std::move(done))
+            : storeInFile(provider, secret, false, {}, context, std::move(done));
+
+    // Nothing decided yet: the keychain if it is usable, else the file, saying why.
+    QPointer<CredentialStore> self(this);
+    probeKeychain(context, [self, provider, secret, context, done](const BackendStatus &status) {
+        if (!self)
+            return;
+        if (status.available) {
+            self->storeInKeychain(provider, secret, false, context, done);
+            return;
+        }
+        const QString warning = QStringLiteral("The keychain is unavailable (%1): the key for %2 "
+                                               "is stored unencrypted in %3. %4")
+                                    .arg(status.reason.message, provider.id, self->m_configPath,
+                                         status.reason.fix);
+        self->storeInFile(provider, secret, false, {warning}, context, done);
+    });
+}
+
+void CredentialStore::storeInKeychain(const Provider &provider, const QByteArray &secret,
+                                      bool explicitTarget, QObject *context,
+                                      std::function<void(StoreResult)> done)
+{
+    const QString configPath = m_configPath;
+    const bool undecided = !m_config.storageMode().has_value();
+    QPointer<CredentialStore> self(this);
+    m_keychain->write(
+        provider.id, secret, context,
+        [self, provider, secret, explicitTarget, undecided, configPath, context,
+         done](const Error &writeError) {
+            if (!self)
+                return;
+            if (!writeError.ok()) {
+                if (undecided && !explicitTarget && writeError.isKeychainUnavailable()) {
+                    const QString warning =
+                        QStringLiteral("The keychain refused the key (%1): it is stored "
+                                       "unencrypted in %2 instead. %3")
+                            .arg(writeError.message, configPath, writeError.fix);
+                    self->storeInFile(provider, secret, false, {warning}, context, done);
+                    return;
+                }
+                StoreResult result;
+                result.error = writeError;
+                done(result);
+                return;
+            }
+            crashPoint(QStringLiteral("set:keychain-written"));
+            self->m_keychain->read(
+                provider.id, context,
+                [provider, secret, explicitTarget, undecided, configPath,
+                 done](const Error &readError, const QByteArray &readBack) {
+                    StoreResult result;
+                    if (!readError.ok() || !secretsEqual(readBack, secret)) {
+                        result.error = readError.ok() || readError.isNotFound()
+                            ? Error::make(ErrorCode::VerifyFailed,
+                                          QStringLiteral("The keychain returned a different value "
+                                                         "for %1 than was written.")
+                                              .arg(provider.id),
+                                          QStringLiteral("Try again; nothing in the file was "
+                                                         "changed."))
+                            : readError;
+                        done(result);
+                        return;
+                    }
+                    crashPoint(QStringLiteral("set:verified"));
+                    // The key is safe in the keychain: now the file copy may go.
+                    result.error = updateConfig(configPath, [&](ConfigFile &config, bool &changed) {
+                        changed = config.removeApiKey(provider.id);
+                        if (explicitTarget || undecided) {
+                            changed = changed
+                                || config.storageMode() != std::optional(StorageMode::Keychain);
+                            config.setStorageMode(StorageMode::Keychain);
+                        }
+                        return Error::none();
+                    });
+                    crashPoint(QStringLiteral("set:committed"));
+                    result.location = KeyLocation::Keychain;
+                    if (!result.error.ok()) {
+                        result.warnings << QStringLiteral("The key is in the keychain, but the "
+                                                          "config file could not be updated: %1")
+                                               .arg(result.error.message);
+                        result.error = Error::none();
+                    }
+                    if (!environmentKey(provider).isEmpty())
+                        result.warnings << QStringLiteral("%1 is set in the environment and "
+                                                          "overrides the stored key.")
+                                               .arg(provider.envVar);
+                    done(result);
+                });
+        });
+}
+
+void CredentialStore::storeInFile(const Provider &provider, const QByteArray &secret,
+                                  bool explicitTarget, QStringList warnings, QObject *context,
+                                  std::function<void(StoreResult)> done)
+{
+    StoreResult result;
+    result.warnings = std::move(warnings);
+    result.error = updateConfig(m_configPath, [&](ConfigFile &config, bool &changed) {
+        config.setApiKey(provider.id, secret);
+        if (explicitTarget)
+            config.setStorageMode(StorageMode::File);
+        changed = true;
+        return Error::none();
+    });
+    if (!result.error.ok()) {
+        result.warnings.clear();
+        postTo(context, [done, result] { done(result); });
+        return;
+    }
+    crashPoint(QStringLiteral("set:file-written"));
+    result.location = KeyLocation::File;
+    if (!environmentKey(provider).isEmpty())
+        result.warnings << QStringLiteral("%1 is set in the environment and overrides the stored "
+                                          "key.")
+                               .arg(provider.envVar);
+    // An older key in the keychain would shadow the new one: remove it now that the file holds it.
+    const bool alreadyWarned = !result.warnings.isEmpty();
+    m_keychain->remove(provider.id, context,
+                       [provider, result, alreadyWarned, done](const Error &error) mutable {
+                           if (!error.ok() && !error.isNotFound() && !alreadyWarned)
+                               result.warnings << QStringLiteral(
+                                                      "Could not check the keychain for an older "
+                                                      "key for %1 (%2); if one is there it takes "
+                                                      "precedence over the file.")
+                                                      .arg(provider.id, error.message);
+                           done(result);
+                       });
+}
+
+void CredentialStore::remove(const Provider &provider, QObject *context,
+                             std::function<void(RemoveResult)> done)
+{
+    if (Error error = reload(); !error.ok()) {
+        RemoveResult result;
+        result.error = error;
+        postTo(context, [done, result] { done(result); });
+        return;
+    }
+    const QString configPath = m_configPath;
+    const bool keychainMode = m_config.storageMode() == StorageMode::Keychain;
+    m_keychain->remove(provider.id, context,
+                       [provider, configPath, keychainMode, done](const Error &error) {
+                           RemoveResult result;
+                           if (error.ok()) {
+                               result.removedFrom << KeyLocation::Keychain;
+                           } else if (!error.isNotFound()) {
+                               if (keychainMode) {
+                                   result.error = error;
+                                   done(result);
+                                   return;
+                               }
+                               result.warnings << QStringLiteral("Could not check the keychain "
+                                                                 "(%1).")
+                                                      .arg(error.message);
+                           }
+                           crashPoint(QStringLiteral("unset:keychain-removed"));
+                           bool removed = false;
+                           result.error = updateConfig(configPath,
+                                                       [&](ConfigFile &config, bool &changed) {
+                                                           removed = config.removeApiKey(provider.id);
+                                                           changed = removed;
+                                                           return Error::none();
+                                                       });
+                           if (removed)
+                               result.removedFrom << KeyLocation::File;
+                           if (!environmentKey(provider).isEmpty())
+                               result.warnings << QStringLiteral("%1 is still set in the "
+                                                                 "environment and provides a key.")
+                                                      .arg(provider.envVar);
+                           done(result);
+                       });
+}
+
+} // namespace Choragen

@@ -1,0 +1,401 @@
+#include "Migrator.h"
+
+#include "CredentialStore.h"
+#include "FaultInjection.h"
+#include "FileBackend.h"
+#include "Log.h"
+#include "Secret.h"
+
+#include <QPointer>
+
+namespace Choragen {
+
+using Outcome = MigrationItem::Outcome;
+using Stage = MigrationStep::Stage;
+
+bool MigrationReport::succeeded() const
+{
+    return exitCode() == 0;
+}
+
+int MigrationReport::exitCode() const
+{
+    if (!error.ok())
+        return exitCodeFor(error);
+    int code = 0;
+    for (const MigrationItem &item : items) {
+        if (item.outcome == Outcome::Failed && item.error.isKeychainUnavailable())
+            return 3;
+        if (item.outcome == Outcome::Failed || item.outcome == Outcome::Conflict)
+            code = 1;
+    }
+    return code;
+}
+
+struct Migrator::Run
+{
+    enum class Kind { Migrate, Export, Copy };
+    Kind kind = Kind::Migrate;
+    MigrationOptions options;
+    QList<Provider> providers;
+    QString copyPath;
+    Progress progress;
+    Done done;
+    ConfigLock lock;
+    ConfigFile config;
+    QStringList ids;
+    int index = 0;
+    // Secrets that passed through this run, by item index; wiped when it ends.
+    QList<QByteArray> secrets;
+    MigrationReport report;
+
+    explicit Run(const QString &configPath)
+        : lock(configPath)
+        , config(configPath)
+    {
+    }
+    ~Run()
+    {
+        for (QByteArray &secret : secrets)
+            wipeSecret(secret);
+    }
+
+    void step(const QString &id, Stage stage, const QString &message = {})
+    {
+        if (progress)
+            progress(MigrationStep{id, stage, index, int(ids.size()), message});
+    }
+    MigrationItem &add(const QString &id, const QByteArray &secret, Outcome outcome,
+                       const Error &error = Error::none())
+    {
+        report.items << MigrationItem{id, maskSecret(secret), outcome, error};
+        secrets << secret;
+        return report.items.last();
+    }
+};
+
+Migrator::Migrator(CredentialStore &store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+{
+}
+
+Migrator::~Migrator() = default;
+
+void Migrator::finish(std::shared_ptr<Run> run)
+{
+    run->lock.release();
+    const MigrationReport report = run->report;
+    const Done done = run->done;
+    postTo(this, [done, report] { done(report); });
+}
+
+void Migrator::migrate(const MigrationOptions &options, Progress progress, Done done)
+{
+    auto run = std::make_shared<Run>(m_store.configPath());
+    run->kind = Run::Kind::Migrate;
+    run->options = options;
+    run->progress = std::move(progress);
+    run->done = std::move(done);
+    run->report.dryRun = options.dryRun;
+    runMigration(run);
+}
+
+void Migrator::runMigration(std::shared_ptr<Run> run)
+{
+    // A dry run changes nothing, not even by creating the folder for the lock.
+    if (!run->options.dryRun) {
+        if (Error error = run->lock.acquire(); !error.ok()) {
+            run->report.error = error;
+            return finish(run);
+        }
+    }
+    if (Error error = run->config.load(); !error.ok()) {
+        run->report.error = error;
+        return finish(run);
+    }
+    for (const QString &id : run->config.apiKeyProviders()) {
+        if (run->options.only.isEmpty() || run->options.only.contains(id))
+            run->ids << id;
+    }
+    QPointer<Migrator> self(this);
+    m_store.probeKeychain(this, [self, run](const BackendStatus &status) {
+        if (!self)
+            return;
+        if (!status.available) {
+            run->report.error = status.reason;
+            return self->finish(run);
+        }
+        self->migrateNext(run);
+    });
+}
+
+void Migrator::migrateNext(std::shared_ptr<Run> run)
+{
+    if (run->index >= run->ids.size())
+        return commitMigration(run);
+    const QString id = run->ids.at(run->index);
+    const QByteArray secret = run->config.apiKey(id);
+    QPointer<Migrator> self(this);
+    SecretBackend &keychain = m_store.keychain();
+    const auto next = [self, run] {
+        if (!self)
+            return;
+        ++run->index;
+        self->migrateNext(run);
+    };
+    const auto failed = [run, id, secret, next](const Error &error) {
+        run->add(id, secret, Outcome::Failed, error);
+        run->step(id, Stage::Failed, error.message);
+        next();
+    };
+
+    run->step(id, Stage::Verifying, QStringLiteral("checking the keychain"));
+    keychain.read(id, this, [self, run, id, secret, next, failed, &keychain](const Error &error,
+                                                                            const QByteArray &existing) {
+        if (!self)
+            return;
+        if (error.ok()) {
+            if (secretsEqual(existing, secret)) {
+                run->add(id, secret, Outcome::AlreadyThere);
+                run->step(id, Stage::Done, QStringLiteral("already in the keychain"));
+            } else {
+                run->add(id, secret, Outcome::Conflict,
+                         Error::make(ErrorCode::Conflict,
+                                     QStringLiteral("The keychain already holds a different key "
+                                                    "for %1 (%2); both were kept.")
+                                         .arg(id, maskSecret(existing)),
+                                     QStringLiteral("Remove the one you do not want: "
+                                                    "`choragen config:unset %1` clears both, then "
+                                                    "set the right one.")
+                                         .arg(id)));
+                run->step(id, Stage::Conflict, run->report.items.last().error.message);
+            }
+            return next();
+        }
+        if (!error.isNotFound())
+            return failed(error);
+        if (run->options.dryRun) {
+            run->add(id, secret, Outcome::WouldMove);
+            run->step(id, Stage::Skipped, QStringLiteral("would be moved"));
+            return next();
+        }
+        run->step(id, Stage::Writing, QStringLiteral("writing"));
+        keychain.write(id, secret, self, [self, run, id, secret, next, failed,
+                                          &keychain](const Error &writeError) {
+            if (!self)
+                return;
+            if (!writeError.ok())
+                return failed(writeError);
+            crashPoint(QStringLiteral("migrate:written:") + id);
+            run->step(id, Stage::Verifying, QStringLiteral("verifying"));
+            keychain.read(id, self, [self, run, id, secret, next, failed](const Error &readError,
+                                                                          const QByteArray &back) {
+                if (!self)
+                    return;
+                if (!readError.ok() && !readError.isNotFound())
+                    return failed(readError);
+                if (readError.isNotFound() || !secretsEqual(back, secret))
+                    return failed(Error::make(ErrorCode::VerifyFailed,
+                                              QStringLiteral("The keychain returned a different "
+                                                             "value for %1 than was written; it "
+                                                             "stays in the file.")
+                                                  .arg(id),
+                                              QStringLiteral("Run the migration again.")));
+                crashPoint(QStringLiteral("migrate:verified:") + id);
+                run->add(id, secret, Outcome::Moved);
+                run->step(id, Stage::Done, QStringLiteral("verified"));
+                next();
+            });
+        });
+    });
+}
+
+void Migrator::commitMigration(std::shared_ptr<Run> run)
+{
+    if (run->options.dryRun)
+        return finish(run);
+    bool anyFailed = false;
+    QStringList verified;
+    for (const MigrationItem &item : std::as_const(run->report.items)) {
+        if (item.outcome == Outcome::Moved || item.outcome == Outcome::AlreadyThere)
+            verified << item.providerId;
+        else
+            anyFailed = true;
+    }
+    ConfigFile &config = run->config;
+    bool changed = false;
+    for (const QString &id : std::as_const(verified))
+        changed = config.removeApiKey(id) || changed;
+    if (!anyFailed && config.storageMode() != std::optional(StorageMode::Keychain)) {
+        config.setStorageMode(StorageMode::Keychain);
+        changed = true;
+    }
+    if (changed) {
+        // One atomic rewrite, under the lock held since the file was read.
+        if (Error error = config.save(); !error.ok()) {
+            run->report.error = Error::make(
+                error.code,
+                error.message
+                    + QStringLiteral(" The keys are in the keychain and still in the file; run "
+                                     "the migration again to finish."),
+                error.fix);
+        } else {
+            run->report.fileRewritten = true;
+            crashPoint(QStringLiteral("migrate:committed"));
+        }
+    }
+    m_store.reload();
+    finish(run);
+}
+
+void Migrator::exportToFile(const QList<Provider> &providers, Progress progress, Done done)
+{
+    auto run = std::make_shared<Run>(m_store.configPath());
+    run->kind = Run::Kind::Export;
+    run->providers = providers;
+    run->progress = std::move(progress);
+    run->done = std::move(done);
+    runExport(run);
+}
+
+void Migrator::exportCopy(const QList<Provider> &providers, const QString &path, Progress progress,
+                          Done done)
+{
+    auto run = std::make_shared<Run>(m_store.configPath());
+    run->kind = Run::Kind::Copy;
+    run->providers = providers;
+    run->copyPath = path;
+    run->progress = std::move(progress);
+    run->done = std::move(done);
+    runExport(run);
+}
+
+void Migrator::runExport(std::shared_ptr<Run> run)
+{
+    if (run->kind == Run::Kind::Export) {
+        if (Error error = run->lock.acquire(); !error.ok()) {
+            run->report.error = error;
+            return finish(run);
+        }
+    }
+    if (Error error = run->config.load(); !error.ok()) {
+        run->report.error = error;
+        return finish(run);
+    }
+    for (const Provider &provider : std::as_const(run->providers))
+        run->ids << provider.id;
+    QPointer<Migrator> self(this);
+    m_store.probeKeychain(this, [self, run](const BackendStatus &status) {
+        if (!self)
+            return;
+        if (!status.available) {
+            run->report.error = status.reason;
+            return self->finish(run);
+        }
+        self->exportNext(run);
+    });
+}
+
+void Migrator::exportNext(std::shared_ptr<Run> run)
+{
+    if (run->index >= run->ids.size())
+        return commitExport(run);
+    const QString id = run->ids.at(run->index);
+    QPointer<Migrator> self(this);
+    run->step(id, Stage::Verifying, QStringLiteral("reading the keychain"));
+    m_store.keychain().read(id, this, [self, run, id](const Error &error, const QByteArray &secret) {
+        if (!self)
+            return;
+        const QByteArray inFile = run->config.apiKey(id);
+        if (error.isNotFound()) {
+            run->step(id, Stage::Skipped, QStringLiteral("not in the keychain"));
+        } else if (!error.ok()) {
+            run->add(id, {}, Outcome::Failed, error);
+            run->step(id, Stage::Failed, error.message);
+        } else if (run->kind == Run::Kind::Copy || inFile.isEmpty()) {
+            run->add(id, secret, Outcome::Moved);
+            run->step(id, Stage::Done, QStringLiteral("read"));
+        } else if (secretsEqual(inFile, secret)) {
+            run->add(id, secret, Outcome::AlreadyThere);
+            run->step(id, Stage::Done, QStringLiteral("already in the file"));
+        } else {
+            run->add(id, secret, Outcome::Conflict,
+                     Error::make(ErrorCode::Conflict,
+                                 QStringLiteral("The file already holds a different key for %1 "
+                                                "(%2); both were kept.")
+                                     .arg(id, maskSecret(inFile)),
+                                 QStringLiteral("Remove the one you do not want, then export "
+                                                "again.")));
+            run->step(id, Stage::Conflict, run->report.items.last().error.message);
+        }
+        ++run->index;
+        self->exportNext(run);
+    });
+}
+
+void Migrator::commitExport(std::shared_ptr<Run> run)
+{
+    ConfigFile copy = run->config;
+    bool anyFailed = false;
+    for (int i = 0; i < run->report.items.size(); ++i) {
+        const MigrationItem &item = run->report.items.at(i);
+        if (item.outcome == Outcome::Moved)
+            copy.setApiKey(item.providerId, run->secrets.at(i));
+        else if (item.outcome != Outcome::AlreadyThere)
+            anyFailed = true;
+    }
+    if (run->kind == Run::Kind::Copy) {
+        copy.setStorageMode(StorageMode::File);
+        if (Error error = copy.saveCopyTo(run->copyPath); !error.ok())
+            run->report.error = error;
+        else
+            run->report.fileRewritten = true;
+        return finish(run);
+    }
+    if (!anyFailed)
+        copy.setStorageMode(StorageMode::File);
+    // The file first: once it holds every key, the keychain copies may go.
+    if (Error error = copy.save(); !error.ok()) {
+        run->report.error = error;
+        return finish(run);
+    }
+    run->report.fileRewritten = true;
+    crashPoint(QStringLiteral("export:committed"));
+    deleteExported(run, 0);
+}
+
+void Migrator::deleteExported(std::shared_ptr<Run> run, int index)
+{
+    while (index < run->report.items.size()) {
+        const Outcome outcome = run->report.items.at(index).outcome;
+        if (outcome == Outcome::Moved || outcome == Outcome::AlreadyThere)
+            break;
+        ++index;
+    }
+    if (index >= run->report.items.size()) {
+        m_store.reload();
+        return finish(run);
+    }
+    const QString id = run->report.items.at(index).providerId;
+    QPointer<Migrator> self(this);
+    m_store.keychain().remove(id, this, [self, run, id, index](const Error &error) {
+        if (!self)
+            return;
+        if (!error.ok() && !error.isNotFound()) {
+            MigrationItem &item = run->report.items[index];
+            item.outcome = Outcome::Failed;
+            item.error = Error::make(error.code,
+                                     QStringLiteral("%1 is in the file now, but could not be "
+                                                    "removed from the keychain: %2")
+                                         .arg(id, error.message),
+                                     QStringLiteral("Run the export again to finish."));
+            run->step(id, Stage::Failed, item.error.message);
+        } else {
+            crashPoint(QStringLiteral("export:deleted:") + id);
+        }
+        self->deleteExported(run, index + 1);
+    });
+}
+
+} // namespace Choragen

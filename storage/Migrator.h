@@ -1,0 +1,104 @@
+#pragma once
+
+#include "ConfigFile.h"
+#include "Error.h"
+#include "Provider.h"
+
+#include <QList>
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+namespace Choragen {
+
+class CredentialStore;
+
+/// What happened to one key in a migration or an export.
+struct MigrationItem
+{
+    enum class Outcome {
+        Moved, ///< written, read back, identical, and gone from the source
+        AlreadyThere, ///< the destination already held the same value
+        WouldMove, ///< dry run: would be moved
+        Conflict, ///< the destination holds a different value; both kept, nothing overwritten
+        Failed, ///< stays where it was; see error
+    };
+    QString providerId;
+    QString preview; ///< masked
+    Outcome outcome = Outcome::Failed;
+    Error error;
+};
+
+/// One step of one key, for progress lines; never holds a secret.
+struct MigrationStep
+{
+    enum class Stage { Writing, Verifying, Done, Failed, Conflict, Skipped };
+    QString providerId;
+    Stage stage = Stage::Writing;
+    int index = 0; ///< 0-based position of this key
+    int count = 0; ///< keys in this run
+    QString message;
+};
+
+struct MigrationReport
+{
+    Error error; ///< the run could not start or finish: lock, config, keychain unavailable
+    QList<MigrationItem> items;
+    bool fileRewritten = false;
+    bool dryRun = false;
+
+    bool succeeded() const;
+    /// 0 all moved, 1 a key failed or conflicted (nothing lost), 3 keychain unavailable,
+    /// 4 config invalid.
+    int exitCode() const;
+};
+
+struct MigrationOptions
+{
+    bool dryRun = false;
+    /// Only these providers; empty means every key in the file.
+    QStringList only;
+};
+
+/// Moves keys between the file and the keychain so that a crash at any instant leaves every key
+/// in the file, in the keychain, or in both with the same value:
+/// - migrate(): under the config lock, write each key to the keychain, read it back and compare
+///   byte for byte; then rewrite the file once, atomically, without the verified keys (and with
+///   `credentialStorage: "keychain"` when all were verified).
+/// - exportToFile(): the mirror image; the file is committed first, then keychain entries go.
+/// The window's wizard and `--migrate` share this class.
+class Migrator : public QObject
+{
+    Q_OBJECT
+public:
+    using Progress = std::function<void(const MigrationStep &)>;
+    using Done = std::function<void(const MigrationReport &)>;
+
+    explicit Migrator(CredentialStore &store, QObject *parent = nullptr);
+    ~Migrator() override;
+
+    void migrate(const MigrationOptions &options, Progress progress, Done done);
+    /// Moves the keys of @p providers from the keychain into the file; storage becomes "file".
+    void exportToFile(const QList<Provider> &providers, Progress progress, Done done);
+    /// Writes a 0600 copy of the config holding every effective stored key to @p path; the
+    /// configured storage does not change.
+    void exportCopy(const QList<Provider> &providers, const QString &path, Progress progress,
+                    Done done);
+
+private:
+    struct Run;
+    void runMigration(std::shared_ptr<Run> run);
+    void migrateNext(std::shared_ptr<Run> run);
+    void commitMigration(std::shared_ptr<Run> run);
+    void runExport(std::shared_ptr<Run> run);
+    void exportNext(std::shared_ptr<Run> run);
+    void commitExport(std::shared_ptr<Run> run);
+    void deleteExported(std::shared_ptr<Run> run, int index);
+    void finish(std::shared_ptr<Run> run);
+
+    CredentialStore &m_store;
+};
+
+} // namespace Choragen

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+namespace Choragen {
+
+/// One model provider whose API key we store. Built-ins and config-declared ones look the same.
+struct Provider
+{
+    QString id; ///< lower-case id, e.g. "anthropic"; the keychain account is "<id>-api-key"
+    QString label; ///< for people, e.g. "Anthropic"
+    QString envVar; ///< environment variable that overrides every store, e.g. "ANTHROPIC_API_KEY"
+    bool builtIn = false;
+};
+
+/// True when @p id is a valid provider id: 1-64 of [a-z0-9._-], starting with a letter or digit.
+bool isValidProviderId(const QString &id);
+
+} // namespace Choragen

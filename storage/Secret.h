@@ -1,0 +1,27 @@
+#pragma once
+
+#include "Error.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace Choragen {
+
+/// The largest API key we accept, in bytes. Real keys are well under 256 bytes.
+constexpr qsizetype maxSecretBytes = 2048;
+
+/// Trims surrounding whitespace (a trailing newline from `echo` included) and checks what remains:
+/// not empty, at most maxSecretBytes, valid UTF-8, no control characters, no inner whitespace.
+/// On success @p secret holds the trimmed value. The error message never quotes the secret.
+Error normalizeSecret(QByteArray &secret);
+
+/// A masked preview for people, e.g. "sk-ant-…9f3a". Short secrets show no characters at all.
+QString maskSecret(const QByteArray &secret);
+
+/// Overwrites the bytes of @p secret before releasing them, for buffers this code owns.
+void wipeSecret(QByteArray &secret);
+
+/// Compares two secrets in time independent of where they differ.
+bool secretsEqual(const QByteArray &a, const QByteArray &b);
+
+} // namespace Choragen

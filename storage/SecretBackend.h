@@ -1,0 +1,53 @@
+#pragma once
+
+#include "Error.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace Choragen {
+
+/// Whether a backend can be used now, and if not why and how to fix it.
+struct BackendStatus
+{
+    bool available = false;
+    QString backend; ///< for people: "Secret Service", "KWallet", "macOS Keychain", "File", …
+    Error reason; ///< why it is unavailable; Error::none() when available
+    QString detail; ///< one line for people, e.g. "org.freedesktop.secrets answered"
+};
+
+/// A store of API keys, addressed by provider id.
+///
+/// Every call is asynchronous and completes exactly once: @p done is called later from the
+/// event loop of the calling thread, never before the call returns. If @p context is destroyed
+/// first, @p done is not called at all. Implementations never block the caller.
+///
+/// Results:
+/// - read(): Error::none() and the secret, or NotFound when there is no entry. Any other error
+///   means the backend could not answer; it never means "no entry".
+/// - write(): Error::none() once the backend has stored the value.
+/// - remove(): Error::none() when an entry was deleted, NotFound when there was none.
+/// - probe(): the backend's availability; a usable backend reports available = true.
+class SecretBackend
+{
+public:
+    using ReadDone = std::function<void(const Error &error, const QByteArray &secret)>;
+    using Done = std::function<void(const Error &error)>;
+    using ProbeDone = std::function<void(const BackendStatus &status)>;
+
+    virtual ~SecretBackend() = default;
+
+    /// The backend's name for people.
+    virtual QString name() const = 0;
+
+    virtual void probe(QObject *context, ProbeDone done) = 0;
+    virtual void read(const QString &providerId, QObject *context, ReadDone done) = 0;
+    virtual void write(const QString &providerId, const QByteArray &secret, QObject *context,
+                       Done done) = 0;
+    virtual void remove(const QString &providerId, QObject *context, Done done) = 0;
+};
+
+} // namespace Choragen
