@@ -93,27 +93,38 @@ void CredentialStore::lookup(const Provider &provider, QObject *context,
     }
     const QByteArray inFile = m_config.apiKey(provider.id);
     const std::optional<StorageMode> mode = m_config.storageMode();
-    m_keychain->read(provider.id, context,
-                     [done, inFile, mode](const Error &error, const QByteArray &secret) {
-                         KeyInfo result;
-                         if (error.ok()) {
-                             result.location = KeyLocation::Keychain;
-                             result.secret = secret;
-                             result.conflict = !inFile.isEmpty() && !secretsEqual(inFile, secret);
-                             result.alsoInFile = !inFile.isEmpty() && !result.conflict;
-                         } else if (!error.isNotFound() && mode == StorageMode::Keychain) {
-                             // Fail closed: the keychain may hold a newer key than the file.
-                             result.error = error;
-                         } else {
-                             if (!error.isNotFound())
-                                 result.keychainError = error;
-                             if (!inFile.isEmpty()) {
-                                 result.location = KeyLocation::File;
-                                 result.secret = inFile;
-                             }
-                         }
-                         done(result);
-                     });
+    QPointer<CredentialStore> self(this);
+    // A locked keyring answers "not found" to everything, so "not found" is trusted only from a
+    // keychain the probe found usable.
+    probeKeychain(context, [self, provider, context, done, inFile, mode](const BackendStatus &status) {
+        if (!self)
+            return;
+        const Error probeError = status.available ? Error::none() : status.reason;
+        self->m_keychain->read(
+            provider.id, context,
+            [done, inFile, mode, probeError](const Error &readError, const QByteArray &secret) {
+                const Error error = readError.isNotFound() && !probeError.ok() ? probeError
+                                                                               : readError;
+                KeyInfo result;
+                if (error.ok()) {
+                    result.location = KeyLocation::Keychain;
+                    result.secret = secret;
+                    result.conflict = !inFile.isEmpty() && !secretsEqual(inFile, secret);
+                    result.alsoInFile = !inFile.isEmpty() && !result.conflict;
+                } else if (!error.isNotFound() && mode == StorageMode::Keychain) {
+                    // Fail closed: the keychain may hold a newer key than the file.
+                    result.error = error;
+                } else {
+                    if (!error.isNotFound())
+                        result.keychainError = error;
+                    if (!inFile.isEmpty()) {
+                        result.location = KeyLocation::File;
+                        result.secret = inFile;
+                    }
+                }
+                done(result);
+            });
+    });
 }
 
 void CredentialStore::store(const Provider &provider, QByteArray secret,

@@ -7,6 +7,9 @@
 
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
+#include <QDBusMessage>
+#include <QDBusObjectPath>
+#include <QDBusVariant>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QLibrary>
@@ -129,7 +132,10 @@ Error KeychainBackend::classify(int keychainError, const QString &errorString,
         else if (errorString.contains(QStringLiteral("org.freedesktop.secrets"))
                  || errorString.contains(QStringLiteral("not provided by any .service")))
             code = ErrorCode::NoSecretService;
-        else if (errorString.contains(QStringLiteral("locked"), Qt::CaseInsensitive))
+        else if (errorString.contains(QStringLiteral("locked"), Qt::CaseInsensitive)
+                 || (errorString.contains(QStringLiteral("/collection/"))
+                     && errorString.contains(QStringLiteral("does not exist"))))
+            // No default keyring yet: creating one needs an unlock prompt, like a locked one.
             code = ErrorCode::KeychainLocked;
         break;
     }
@@ -292,18 +298,82 @@ void KeychainBackend::sentinelRead(QObject *context, ProbeDone done)
     const QString backend = name();
     auto *job = new QKeychain::ReadPasswordJob(keychainService(), this);
     job->setKey(probeAccount);
-    start(job, context, [backend, done](const Error &error) {
+    QPointer<KeychainBackend> self(this);
+    start(job, context, [self, context, backend, done](const Error &error) {
         BackendStatus status;
         status.backend = backend;
-        if (error.ok() || error.isNotFound()) {
-            status.available = true;
-            status.detail = QStringLiteral("%1 answered").arg(backend);
-        } else {
+        if (!error.ok() && !error.isNotFound()) {
             status.reason = error;
             status.detail = error.message;
+            done(status);
+            return;
         }
-        done(status);
+        status.available = true;
+        status.detail = QStringLiteral("%1 answered").arg(backend);
+        // A locked keyring answers every read with "not found": ask it whether it is locked, so
+        // that "not found" can be trusted.
+        if (self && currentKeychainPlatform() == KeychainPlatform::Linux && !usesKWallet())
+            self->checkLocked(context, status, done);
+        else
+            done(status);
     });
+}
+
+void KeychainBackend::checkLocked(QObject *context, BackendStatus status, ProbeDone done)
+{
+    const QString service = QStringLiteral("org.freedesktop.secrets");
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    QDBusMessage readAlias = QDBusMessage::createMethodCall(
+        service, QStringLiteral("/org/freedesktop/secrets"),
+        QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("ReadAlias"));
+    readAlias << QStringLiteral("default");
+    auto *aliasCall = new QDBusPendingCallWatcher(bus.asyncCall(readAlias, m_timeoutMs), this);
+    const auto locked = [](BackendStatus s, const QString &message) {
+        s.available = false;
+        s.reason = Error::make(ErrorCode::KeychainLocked, message,
+                               fixFor(ErrorCode::KeychainLocked, 0));
+        s.detail = message;
+        return s;
+    };
+    connect(aliasCall, &QDBusPendingCallWatcher::finished, this,
+            [this, bus, service, context = QPointer<QObject>(context), status, done,
+             locked](QDBusPendingCallWatcher *w) mutable {
+                w->deleteLater();
+                const QDBusPendingReply<QDBusObjectPath> alias = *w;
+                if (!context)
+                    return;
+                if (alias.isError()) {
+                    // Not every provider has aliases; the sentinel read already answered.
+                    done(status);
+                    return;
+                }
+                const QString path = alias.value().path();
+                if (path.isEmpty() || path == QLatin1String("/")) {
+                    done(locked(status, QStringLiteral("The Secret Service has no default "
+                                                       "keyring yet.")));
+                    return;
+                }
+                QDBusMessage get = QDBusMessage::createMethodCall(
+                    service, path, QStringLiteral("org.freedesktop.DBus.Properties"),
+                    QStringLiteral("Get"));
+                get << QStringLiteral("org.freedesktop.Secret.Collection")
+                    << QStringLiteral("Locked");
+                auto *lockedCall = new QDBusPendingCallWatcher(bus.asyncCall(get, m_timeoutMs),
+                                                               this);
+                connect(lockedCall, &QDBusPendingCallWatcher::finished, this,
+                        [context, status, done, locked](QDBusPendingCallWatcher *l) {
+                            l->deleteLater();
+                            const QDBusPendingReply<QDBusVariant> reply = *l;
+                            if (!context)
+                                return;
+                            if (!reply.isError() && reply.value().variant().toBool()) {
+                                done(locked(status, QStringLiteral("The default keyring is "
+                                                                   "locked.")));
+                                return;
+                            }
+                            done(status);
+                        });
+            });
 }
 
 } // namespace Choragen

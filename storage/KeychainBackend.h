@@ -39,6 +39,7 @@ public:
 private:
     void start(QKeychain::Job *job, QObject *context, std::function<void(const Error &)> finish);
     void sentinelRead(QObject *context, ProbeDone done);
+    void checkLocked(QObject *context, BackendStatus status, ProbeDone done);
 
     int m_timeoutMs;
 };

@@ -78,14 +78,19 @@ QString maskSecret(const QByteArray &secret)
     return head + ellipsis + QString::fromUtf8(secret.right(4));
 }
 
-void wipeSecret(QByteArray &secret)
+void zeroBytes(QByteArray &buffer)
 {
     // Only a buffer nobody shares is ours to overwrite; data() on a shared one would copy it.
-    if (secret.isDetached()) {
-        volatile char *p = secret.data();
-        for (qsizetype i = 0; i < secret.size(); ++i)
-            p[i] = 0;
-    }
+    if (buffer.isEmpty() || !buffer.isDetached())
+        return;
+    volatile char *p = buffer.data();
+    for (qsizetype i = 0; i < buffer.size(); ++i)
+        p[i] = 0;
+}
+
+void wipeSecret(QByteArray &secret)
+{
+    zeroBytes(secret);
     secret.clear();
 }
 

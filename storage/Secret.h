@@ -18,6 +18,9 @@ Error normalizeSecret(QByteArray &secret);
 /// A masked preview for people, e.g. "sk-ant-…9f3a". Short secrets show no characters at all.
 QString maskSecret(const QByteArray &secret);
 
+/// Overwrites every byte of @p buffer with zero, in place, if nobody else shares it.
+void zeroBytes(QByteArray &buffer);
+
 /// Overwrites the bytes of @p secret before releasing them, for buffers this code owns.
 void wipeSecret(QByteArray &secret);
 

@@ -1,0 +1,113 @@
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QProcess>
+
+namespace TestSupport {
+
+QProcessEnvironment cleanEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : env.keys()) {
+        if (name.endsWith(QLatin1String("_API_KEY")) || name.startsWith(QLatin1String("CHORAGEN_CRASH")))
+            env.remove(name);
+    }
+    return env;
+}
+
+Run choragen(const QStringList &arguments, const QByteArray &input,
+             const QProcessEnvironment &environment, int timeoutMs)
+{
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(CHORAGEN_BINARY), arguments);
+    Run run;
+    if (!process.waitForStarted(10000))
+        return run;
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+    }
+    run.crashed = process.exitStatus() == QProcess::CrashExit;
+    run.exitCode = run.crashed ? -1 : process.exitCode();
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+QByteArray secretToolLookup(const QString &providerId, bool *found)
+{
+    QProcess process;
+    process.start(QStringLiteral("secret-tool"),
+                  {QStringLiteral("lookup"), QStringLiteral("server"), QStringLiteral("choragen"),
+                   QStringLiteral("user"), providerId + QStringLiteral("-api-key")});
+    process.waitForFinished(30000);
+    const QByteArray out = process.readAllStandardOutput();
+    if (found)
+        *found = process.exitCode() == 0 && !out.isEmpty();
+    return out;
+}
+
+void clearKeychain()
+{
+    QProcess process;
+    process.start(QStringLiteral("secret-tool"),
+                  {QStringLiteral("clear"), QStringLiteral("server"), QStringLiteral("choragen")});
+    process.waitForFinished(30000);
+}
+
+QString configPath(const QString &projectDir)
+{
+    return QDir(projectDir).filePath(QStringLiteral(".choragen/config.json"));
+}
+
+void writeConfig(const QString &projectDir, const QByteArray &content)
+{
+    QDir(projectDir).mkpath(QStringLiteral(".choragen"));
+    QFile::setPermissions(QDir(projectDir).filePath(QStringLiteral(".choragen")),
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile file(configPath(projectDir));
+    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        file.write(content);
+    file.close();
+    QFile::setPermissions(configPath(projectDir), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
+QByteArray readConfig(const QString &projectDir)
+{
+    QFile file(configPath(projectDir));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+bool isValidJsonObject(const QByteArray &content)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(content, &error);
+    return error.error == QJsonParseError::NoError && doc.isObject();
+}
+
+QByteArray fakeKey(const QString &providerId, int number)
+{
+    return QStringLiteral("sk-FAKE-%1-%2-not-a-real-key-0000")
+        .arg(providerId)
+        .arg(number, 4, 10, QLatin1Char('0'))
+        .toUtf8();
+}
+
+bool secretServiceRunning()
+{
+    QProcess process;
+    process.start(QStringLiteral("secret-tool"),
+                  {QStringLiteral("search"), QStringLiteral("server"), QStringLiteral("choragen-probe")});
+    process.waitForFinished(30000);
+    return process.exitStatus() == QProcess::NormalExit
+        && !process.readAllStandardError().contains("not activate");
+}
+
+} // namespace TestSupport

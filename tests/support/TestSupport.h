@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QByteArray>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+// Helpers shared by the black-box and integration tests: run the real `choragen` binary and
+// the real `secret-tool` against the private keyring session `make test` starts.
+namespace TestSupport {
+
+struct Run
+{
+    int exitCode = -1;
+    bool crashed = false;
+    QByteArray out;
+    QByteArray err;
+    /// Both streams, for checks that a secret appears in neither.
+    QByteArray all() const { return out + err; }
+};
+
+/// The environment tests run commands in: the test's own, without any provider variables.
+QProcessEnvironment cleanEnvironment();
+
+/// Runs the choragen binary with @p arguments, feeding @p input on standard input.
+Run choragen(const QStringList &arguments, const QByteArray &input = {},
+             const QProcessEnvironment &environment = cleanEnvironment(), int timeoutMs = 60000);
+
+/// `secret-tool lookup server choragen user <provider>-api-key`; @p found says whether it hit.
+QByteArray secretToolLookup(const QString &providerId, bool *found = nullptr);
+/// Deletes every keychain entry with server=choragen (ours), so each test starts clean.
+void clearKeychain();
+
+/// Writes @p content to <project>/.choragen/config.json (0600, folder 0700).
+void writeConfig(const QString &projectDir, const QByteArray &content);
+QByteArray readConfig(const QString &projectDir);
+QString configPath(const QString &projectDir);
+/// True when the file parses as a JSON object.
+bool isValidJsonObject(const QByteArray &content);
+
+/// An obviously fake key, distinct per provider and number.
+QByteArray fakeKey(const QString &providerId, int number = 0);
+
+/// True when a Secret Service answers on the session bus (make test provides one).
+bool secretServiceRunning();
+
+} // namespace TestSupport

@@ -1,0 +1,357 @@
+#include "ConfigFile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace Choragen;
+
+namespace {
+
+QString writeRaw(const QTemporaryDir &dir, const QByteArray &content)
+{
+    QDir(dir.path()).mkpath(QStringLiteral(".choragen"));
+    const QString path = dir.filePath(QStringLiteral(".choragen/config.json"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write test config");
+    file.write(content);
+    file.close();
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return path;
+}
+
+QByteArray readRaw(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+int modeOf(const QString &path)
+{
+    struct stat st {};
+    if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
+        return -1;
+    return int(st.st_mode & 0777);
+}
+
+// Makes @p folder unwritable even for root (chattr +i), or with chmod for other users.
+bool makeUnwritable(const QString &folder, bool on)
+{
+    if (::geteuid() != 0)
+        return QFile::setPermissions(folder, on ? QFileDevice::ReadOwner | QFileDevice::ExeOwner
+                                                : QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                                     | QFileDevice::ExeOwner);
+    return QProcess::execute(QStringLiteral("chattr"),
+                             {on ? QStringLiteral("+i") : QStringLiteral("-i"), folder})
+        == 0;
+}
+
+} // namespace
+
+class TestConfigFile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void missingFileLoadsEmpty()
+    {
+        QTemporaryDir dir;
+        ConfigFile config(dir.filePath(QStringLiteral(".choragen/config.json")));
+        QVERIFY(config.load().ok());
+        QVERIFY(!config.exists());
+        QVERIFY(config.apiKeyProviders().isEmpty());
+        QVERIFY(!config.storageMode());
+        // Loading must not create anything.
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral(".choragen"))));
+    }
+
+    void malformedNamesLineAndColumn_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("position");
+        QTest::newRow("trailing comma") << QByteArray("{\n  \"a\": 1,\n}\n") << QStringLiteral(":3:1:");
+        QTest::newRow("missing colon") << QByteArray("{\"a\" 1}") << QStringLiteral(":1:6:");
+        QTest::newRow("unterminated string")
+            << QByteArray("{\n\"apiKeys\": {\"openai\": \"sk-FAKE-unterminated") << QStringLiteral(":2:");
+        QTest::newRow("bare word") << QByteArray("{\n\n    \"x\": nope\n}") << QStringLiteral(":3:");
+        QTest::newRow("garbage after object") << QByteArray("{}\n}") << QStringLiteral(":2:1:");
+        QTest::newRow("invalid utf-8") << QByteArray("{\"label\": \"caf\xff\"}") << QStringLiteral(":1:");
+        QTest::newRow("empty file") << QByteArray("") << QString();
+        QTest::newRow("only whitespace") << QByteArray("  \n ") << QString();
+    }
+
+    void malformedNamesLineAndColumn()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, position);
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, content);
+        ConfigFile config(path);
+        const Error error = config.load();
+        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
+        QVERIFY2(error.message.contains(path), qPrintable(error.message));
+        if (!position.isEmpty())
+            QVERIFY2(error.message.contains(path + position), qPrintable(error.message));
+        QVERIFY(!error.fix.isEmpty());
+        // The parser's "last read" text could hold part of a key: it must never be quoted.
+        QVERIFY2(!error.message.contains(QStringLiteral("FAKE")), qPrintable(error.message));
+        QCOMPARE(readRaw(path), content);
+    }
+
+    void wrongTypesAreRejected_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("top-level array") << QByteArray("[1, 2]") << QStringLiteral("top level");
+        QTest::newRow("apiKeys array") << QByteArray("{\"apiKeys\": [\"sk-FAKE\"]}") << QStringLiteral("apiKeys");
+        QTest::newRow("key is number") << QByteArray("{\"apiKeys\": {\"openai\": 42}}") << QStringLiteral("apiKeys.openai");
+        QTest::newRow("key is null") << QByteArray("{\"apiKeys\": {\"openai\": null}}") << QStringLiteral("apiKeys.openai");
+        QTest::newRow("storage word") << QByteArray("{\"credentialStorage\": \"cloud\"}") << QStringLiteral("credentialStorage");
+        QTest::newRow("storage number") << QByteArray("{\"credentialStorage\": 1}") << QStringLiteral("credentialStorage");
+        QTest::newRow("providers string") << QByteArray("{\"providers\": \"mistral\"}") << QStringLiteral("providers");
+        QTest::newRow("provider env number") << QByteArray("{\"providers\": {\"mistral\": {\"env\": 3}}}") << QStringLiteral("providers.mistral.env");
+        QTest::newRow("bad provider id") << QByteArray("{\"apiKeys\": {\"Open AI\": \"sk-FAKE\"}}") << QStringLiteral("provider id");
+    }
+
+    void wrongTypesAreRejected()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, mentions);
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, content);
+        ConfigFile config(path);
+        const Error error = config.load();
+        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
+        QVERIFY2(error.message.contains(mentions), qPrintable(error.message));
+        QVERIFY(!error.message.contains(QStringLiteral("sk-FAKE")));
+        QCOMPARE(readRaw(path), content);
+    }
+
+    void utf8BomIsAccepted()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, QByteArray("\xEF\xBB\xBF{\"apiKeys\": {\"openai\": \"sk-FAKE-bom-0000000000\"}}"));
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        QCOMPARE(config.apiKeyProviders(), QStringList{QStringLiteral("openai")});
+        QVERIFY(config.apiKey(QStringLiteral("openai")) == "sk-FAKE-bom-0000000000");
+    }
+
+    void hugeFileIsRefusedUntouched()
+    {
+        QTemporaryDir dir;
+        QByteArray content = "{\"padding\": \"" + QByteArray(10 * 1024 * 1024, 'x') + "\"}";
+        const QString path = writeRaw(dir, content);
+        ConfigFile config(path);
+        const Error error = config.load();
+        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
+        QVERIFY2(error.message.contains(QStringLiteral("KiB")), qPrintable(error.message));
+        QCOMPARE(QFileInfo(path).size(), qint64(content.size()));
+    }
+
+    void directoryInsteadOfFile()
+    {
+        QTemporaryDir dir;
+        QDir(dir.path()).mkpath(QStringLiteral(".choragen/config.json"));
+        ConfigFile config(dir.filePath(QStringLiteral(".choragen/config.json")));
+        const Error error = config.load();
+        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
+        QVERIFY(error.message.contains(QStringLiteral("folder")));
+        QVERIFY(!config.save().ok());
+        QVERIFY(QFileInfo(dir.filePath(QStringLiteral(".choragen/config.json"))).isDir());
+    }
+
+    void unwritableFolderFailsAndKeepsFile()
+    {
+        QTemporaryDir dir;
+        const QByteArray original("{\"apiKeys\": {\"openai\": \"sk-FAKE-keep-000000000\"}}");
+        const QString path = writeRaw(dir, original);
+        const QString folder = QFileInfo(path).absolutePath();
+        if (!makeUnwritable(folder, true))
+            QSKIP("cannot make a folder unwritable here (needs chattr as root)");
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        config.setApiKey(QStringLiteral("anthropic"), "sk-ant-FAKE-new-00000000000");
+        const Error error = config.save();
+        makeUnwritable(folder, false);
+        QCOMPARE(error.code, ErrorCode::Io);
+        QVERIFY2(error.message.contains(path), qPrintable(error.message));
+        QVERIFY(!error.message.contains(QStringLiteral("sk-")));
+        QCOMPARE(readRaw(path), original);
+    }
+
+    void newFileIsPrivateUnderAnyUmask_data()
+    {
+        QTest::addColumn<int>("umaskValue");
+        QTest::newRow("umask 000") << 0;
+        QTest::newRow("umask 022") << 022;
+        QTest::newRow("umask 077") << 077;
+    }
+
+    void newFileIsPrivateUnderAnyUmask()
+    {
+        QFETCH(int, umaskValue);
+        QTemporaryDir dir;
+        const mode_t old = ::umask(mode_t(umaskValue));
+        ConfigFile config(dir.filePath(QStringLiteral(".choragen/config.json")));
+        QVERIFY(config.load().ok());
+        config.setStorageMode(StorageMode::File);
+        const Error error = config.save();
+        ::umask(old);
+        QVERIFY2(error.ok(), qPrintable(error.message));
+        QCOMPARE(modeOf(config.path()), 0600);
+        QCOMPARE(modeOf(dir.filePath(QStringLiteral(".choragen"))), 0700);
+    }
+
+    void openFileIsTightenedWithWarning()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                        | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        QCOMPARE(modeOf(path), 0600);
+        QCOMPARE(config.warnings().size(), 1);
+        QVERIFY(config.warnings().first().contains(QStringLiteral("0600")));
+        // An existing 0644 file stays 0600 after a save, too.
+        config.setStorageMode(StorageMode::Keychain);
+        QVERIFY(config.save().ok());
+        QCOMPARE(modeOf(path), 0600);
+    }
+
+    void unknownMembersAndOrderArePreserved()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, QByteArray(R"({
+  "zeta": {"nested": [1, 2, {"deep": true}]},
+  "apiKeys": {"openai": "sk-FAKE-openai-0000000000", "google": "AIzaFAKE-google-000000000"},
+  "alpha": "kept",
+  "number": 12345678901234,
+  "credentialStorage": "file",
+  "unicode": "héllo ✓"
+})"));
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        QVERIFY(config.removeApiKey(QStringLiteral("openai")));
+        QVERIFY(config.save().ok());
+
+        ConfigFile again(path);
+        QVERIFY(again.load().ok());
+        const QByteArray text = readRaw(path);
+        QVERIFY(text.indexOf("\"zeta\"") < text.indexOf("\"apiKeys\""));
+        QVERIFY(text.indexOf("\"apiKeys\"") < text.indexOf("\"alpha\""));
+        QVERIFY(text.indexOf("\"alpha\"") < text.indexOf("\"number\""));
+        QVERIFY(text.indexOf("\"number\"") < text.indexOf("\"credentialStorage\""));
+        QVERIFY(text.contains("12345678901234"));
+        QVERIFY(text.contains("\"deep\": true"));
+        QVERIFY(text.contains("héllo ✓"));
+        QVERIFY(!text.contains("openai"));
+        QCOMPARE(again.apiKeyProviders(), QStringList{QStringLiteral("google")});
+        QCOMPARE(again.storageMode(), std::optional(StorageMode::File));
+
+        // Removing the last key drops the member altogether.
+        QVERIFY(again.removeApiKey(QStringLiteral("google")));
+        QVERIFY(again.save().ok());
+        QVERIFY(!readRaw(path).contains("apiKeys"));
+    }
+
+    void symlinkStaysALink()
+    {
+        QTemporaryDir dir;
+        const QString real = dir.filePath(QStringLiteral("shared-config.json"));
+        QFile file(real);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"keep\": 1}");
+        file.close();
+        QDir(dir.path()).mkpath(QStringLiteral(".choragen"));
+        const QString link = dir.filePath(QStringLiteral(".choragen/config.json"));
+        QVERIFY(QFile::link(real, link));
+
+        ConfigFile config(link);
+        QVERIFY(config.load().ok());
+        config.setStorageMode(StorageMode::Keychain);
+        QVERIFY(config.save().ok());
+        QVERIFY(QFileInfo(link).isSymLink());
+        QVERIFY(readRaw(real).contains("\"credentialStorage\": \"keychain\""));
+        QVERIFY(readRaw(real).contains("\"keep\": 1"));
+    }
+
+    void declaredProvidersAreRead()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(
+            dir, R"({"providers": {"mistral": {"label": "Mistral", "env": "MISTRAL_API_KEY"}, "local": {}}})");
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        const QList<Provider> providers = config.declaredProviders();
+        QCOMPARE(providers.size(), 2);
+        QCOMPARE(providers.at(0).id, QStringLiteral("mistral"));
+        QCOMPARE(providers.at(0).label, QStringLiteral("Mistral"));
+        QCOMPARE(providers.at(0).envVar, QStringLiteral("MISTRAL_API_KEY"));
+        QCOMPARE(providers.at(1).label, QStringLiteral("local"));
+    }
+
+    void locateFindsNearestProject()
+    {
+        QTemporaryDir dir;
+        QDir(dir.path()).mkpath(QStringLiteral("repo/.choragen"));
+        QDir(dir.path()).mkpath(QStringLiteral("repo/src/deep"));
+        const QString repo = QDir(dir.filePath(QStringLiteral("repo"))).absolutePath();
+        QCOMPARE(ConfigFile::locate({}, dir.filePath(QStringLiteral("repo/src/deep"))),
+                 repo + QStringLiteral("/.choragen/config.json"));
+        QCOMPARE(ConfigFile::locate(dir.filePath(QStringLiteral("repo/src")), repo),
+                 repo + QStringLiteral("/src/.choragen/config.json"));
+    }
+
+    void staleLockIsRecovered()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        // A lock left by a process that has exited.
+        QProcess gone;
+        gone.start(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("echo $$")});
+        QVERIFY(gone.waitForFinished());
+        const qint64 deadPid = gone.readAllStandardOutput().trimmed().toLongLong();
+        QVERIFY(deadPid > 0);
+        QVERIFY(::kill(pid_t(deadPid), 0) != 0);
+        QFile lock(path + QStringLiteral(".lock"));
+        QVERIFY(lock.open(QIODevice::WriteOnly));
+        lock.write(QByteArray::number(deadPid) + "\nchoragen\n"
+                   + QSysInfo::machineHostName().toUtf8() + "\n");
+        lock.close();
+
+        ConfigLock configLock(path);
+        const Error error = configLock.acquire(2000);
+        QVERIFY2(error.ok(), qPrintable(error.message));
+        QVERIFY(configLock.isLocked());
+    }
+
+    void liveLockMakesWritersWait()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        ConfigLock first(path);
+        QVERIFY(first.acquire().ok());
+        ConfigLock second(path);
+        const Error error = second.acquire(200);
+        QCOMPARE(error.code, ErrorCode::LockBusy);
+        QVERIFY(error.message.contains(QString::number(QCoreApplication::applicationPid())));
+        first.release();
+        QVERIFY(second.acquire(200).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfigFile)
+#include "TestConfigFile.moc"
