@@ -152,9 +152,11 @@ Invocation parseArguments(const QStringList &arguments)
         invocation.provider = positional.takeFirst();
     }
     if (!positional.isEmpty())
-        return usage(QStringLiteral("unexpected argument '%1'. Secrets are never taken from "
-                                    "the command line: pipe them on standard input.")
-                         .arg(positional.first()));
+        // Not quoted: a stray argument may well be a pasted key.
+        return usage(QStringLiteral("unexpected extra argument (%1 characters). Keys are never "
+                                    "taken from the command line: pipe them on standard input, "
+                                    "e.g. 'choragen config:set anthropic < key.txt'.")
+                         .arg(positional.first().size()));
 
     // Each option belongs to one command; anything else is a mistake worth saying.
     const auto onlyWith = [&](const QCommandLineOption &option, const QStringList &allowed) {
