@@ -17,12 +17,23 @@ QProcessEnvironment cleanEnvironment()
     return env;
 }
 
+QString choragenBinary()
+{
+    return QStringLiteral(CHORAGEN_BINARY);
+}
+
 Run choragen(const QStringList &arguments, const QByteArray &input,
              const QProcessEnvironment &environment, int timeoutMs)
 {
+    return runProgram(choragenBinary(), arguments, input, environment, timeoutMs);
+}
+
+Run runProgram(const QString &program, const QStringList &arguments, const QByteArray &input,
+               const QProcessEnvironment &environment, int timeoutMs)
+{
     QProcess process;
     process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(CHORAGEN_BINARY), arguments);
+    process.start(program, arguments);
     Run run;
     if (!process.waitForStarted(10000))
         return run;

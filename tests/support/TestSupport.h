@@ -22,6 +22,13 @@ struct Run
 /// The environment tests run commands in: the test's own, without any provider variables.
 QProcessEnvironment cleanEnvironment();
 
+/// The path of the choragen binary under test.
+QString choragenBinary();
+
+/// Runs any program; the building block of choragen().
+Run runProgram(const QString &program, const QStringList &arguments, const QByteArray &input,
+               const QProcessEnvironment &environment, int timeoutMs = 60000);
+
 /// Runs the choragen binary with @p arguments, feeding @p input on standard input.
 Run choragen(const QStringList &arguments, const QByteArray &input = {},
              const QProcessEnvironment &environment = cleanEnvironment(), int timeoutMs = 60000);

@@ -1,0 +1,234 @@
+// What happens without a usable keychain: no D-Bus, no Secret Service, a locked keyring;
+// and the environment variable that overrides every store.
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace TestSupport;
+
+namespace {
+
+QJsonObject statusJson(const Run &run)
+{
+    return QJsonDocument::fromJson(run.out).object();
+}
+
+QJsonObject providerEntry(const QJsonObject &status, const QString &id)
+{
+    for (const QJsonValue &value : status.value(QStringLiteral("providers")).toArray()) {
+        if (value.toObject().value(QStringLiteral("id")).toString() == id)
+            return value.toObject();
+    }
+    return {};
+}
+
+// The environment of a process with no session bus at all.
+QProcessEnvironment noBusEnvironment(const QString &runtimeDir)
+{
+    QProcessEnvironment env = cleanEnvironment();
+    env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtimeDir);
+    return env;
+}
+
+// A session bus with no service folders: nothing, not even a keyring, can be activated.
+const char *const busConfigWithoutServices =
+    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+    "<busconfig>\n"
+    "  <type>session</type>\n"
+    "  <listen>unix:tmpdir=/tmp</listen>\n"
+    "  <policy context=\"default\">\n"
+    "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+    "    <allow eavesdrop=\"true\"/>\n"
+    "    <allow own=\"*\"/>\n"
+    "  </policy>\n"
+    "</busconfig>\n";
+
+} // namespace
+
+class TestFallback : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString project() const { return m_dir->filePath(QStringLiteral("project")); }
+    QStringList at(const QStringList &more) const
+    {
+        return QStringList{QStringLiteral("--project"), project()} + more;
+    }
+
+    // Runs choragen inside a second, private D-Bus session with its own HOME, after
+    // @p keyringSetup (a shell command) has run there.
+    Run inOwnSession(const QString &home, const QString &keyringSetup, const QStringList &arguments,
+                     const QByteArray &input = {}, const QStringList &busOptions = {})
+    {
+        QProcessEnvironment env = cleanEnvironment();
+        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+        env.remove(QStringLiteral("DISPLAY"));
+        env.insert(QStringLiteral("HOME"), home);
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/.local/share"));
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home + QStringLiteral("/run"));
+        QDir(home).mkpath(QStringLiteral("run"));
+        QFile::setPermissions(home + QStringLiteral("/run"), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QDir(home).mkpath(QStringLiteral(".local/share/keyrings"));
+        const QString script = keyringSetup + QStringLiteral(" >/dev/null 2>&1; exec \"$0\" \"$@\"");
+        return runProgram(QStringLiteral("dbus-run-session"),
+                          busOptions + QStringList{QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"), script, choragenBinary()} + arguments,
+                          input, env);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        clearKeychain();
+        m_dir = std::make_unique<QTemporaryDir>();
+        QDir(m_dir->path()).mkpath(QStringLiteral("project"));
+        QDir(m_dir->path()).mkpath(QStringLiteral("runtime"));
+    }
+
+    void cleanup() { clearKeychain(); }
+
+    void noDBusFallsBackToFileAndSaysWhy()
+    {
+        const QProcessEnvironment env = noBusEnvironment(m_dir->filePath(QStringLiteral("runtime")));
+        const Run status = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, env);
+        QCOMPARE(status.exitCode, 0);
+        const QJsonObject json = statusJson(status);
+        QCOMPARE(json.value(QStringLiteral("storage")).toString(), QStringLiteral("file"));
+        const QJsonObject keychain = json.value(QStringLiteral("keychain")).toObject();
+        QCOMPARE(keychain.value(QStringLiteral("available")).toBool(), false);
+        QCOMPARE(keychain.value(QStringLiteral("reason")).toString(), QStringLiteral("no-dbus-session"));
+        QVERIFY(keychain.value(QStringLiteral("fix")).toString().contains(QStringLiteral("dbus-run-session")));
+
+        const QByteArray key = fakeKey(QStringLiteral("openai"));
+        const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("openai")}), key, env);
+        QCOMPARE(set.exitCode, 0);
+        // Loud, with the reason: never a silent downgrade.
+        QVERIFY2(set.err.contains("D-Bus") && set.err.contains("unencrypted"), set.err.constData());
+        QVERIFY(!set.all().contains("not-a-real-key"));
+        const QJsonObject config = QJsonDocument::fromJson(readConfig(project())).object();
+        QVERIFY(config.value(QStringLiteral("apiKeys")).toObject().value(QStringLiteral("openai")).toString().toUtf8() == key);
+        // The fallback is not a decision: once a keychain shows up, keys can move there.
+        QVERIFY(!config.contains(QStringLiteral("credentialStorage")));
+        QCOMPARE(QFileInfo(configPath(project())).permissions() & 0x0077, QFileDevice::Permissions());
+
+        const Run get = choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")}), {}, env);
+        QCOMPARE(get.exitCode, 0);
+        QVERIFY(get.out.trimmed() == key);
+    }
+
+    void noDBusInKeychainModeFailsClosed()
+    {
+        const QByteArray original = R"({"credentialStorage": "keychain", "other": true})";
+        writeConfig(project(), original);
+        const QProcessEnvironment env = noBusEnvironment(m_dir->filePath(QStringLiteral("runtime")));
+        const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), fakeKey(QStringLiteral("anthropic")), env);
+        QCOMPARE(set.exitCode, 3);
+        QVERIFY(set.err.contains("fix:"));
+        QCOMPARE(readConfig(project()), original);
+        QCOMPARE(choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}), {}, env).exitCode, 3);
+        QCOMPARE(choragen(at({QStringLiteral("config:status")}), {}, env).exitCode, 3);
+        QCOMPARE(choragen(at({QStringLiteral("config:unset"), QStringLiteral("anthropic")}), {}, env).exitCode, 3);
+        QCOMPARE(readConfig(project()), original);
+    }
+
+    void migrateWithoutKeychainKeepsFile()
+    {
+        const QByteArray original = R"({"apiKeys": {"openai": "sk-FAKE-openai-not-a-real-key-1"}})";
+        writeConfig(project(), original);
+        const Run run = choragen(at({QStringLiteral("--migrate")}), {}, noBusEnvironment(m_dir->filePath(QStringLiteral("runtime"))));
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY(run.err.contains("D-Bus"));
+        QVERIFY(!run.all().contains("not-a-real-key"));
+        QCOMPARE(readConfig(project()), original);
+    }
+
+    void noSecretServiceIsNamedWithFix()
+    {
+        const QString busConfig = m_dir->filePath(QStringLiteral("bus.conf"));
+        QFile conf(busConfig);
+        QVERIFY(conf.open(QIODevice::WriteOnly));
+        conf.write(busConfigWithoutServices);
+        conf.close();
+        const QString home = m_dir->filePath(QStringLiteral("home"));
+        const QStringList options{QStringLiteral("--config-file=") + busConfig};
+        const Run status = inOwnSession(home, QStringLiteral("true"), at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, options);
+        QVERIFY2(status.exitCode == 0, status.err.constData());
+        const QJsonObject keychain = statusJson(status).value(QStringLiteral("keychain")).toObject();
+        QCOMPARE(keychain.value(QStringLiteral("reason")).toString(), QStringLiteral("no-secret-service"));
+        QVERIFY(keychain.value(QStringLiteral("fix")).toString().contains(QStringLiteral("gnome-keyring")));
+
+        const Run set = inOwnSession(home, QStringLiteral("true"), at({QStringLiteral("config:set"), QStringLiteral("google")}), fakeKey(QStringLiteral("google")), options);
+        QCOMPARE(set.exitCode, 0);
+        QVERIFY(set.err.contains("gnome-keyring"));
+        QVERIFY(QJsonDocument::fromJson(readConfig(project())).object().value(QStringLiteral("apiKeys")).toObject().contains(QStringLiteral("google")));
+    }
+
+    void lockedKeyringLosesNothing()
+    {
+        const QString home = m_dir->filePath(QStringLiteral("home"));
+        // Create a login keyring holding one key, then come back with it locked.
+        const QString unlock = QStringLiteral("printf test-password | gnome-keyring-daemon --unlock --components=secrets");
+        QTemporaryDir seedProject;
+        const Run seed = inOwnSession(home, unlock, {QStringLiteral("--project"), seedProject.path(), QStringLiteral("config:set"), QStringLiteral("openai"), QStringLiteral("--storage"), QStringLiteral("keychain")},
+                                      fakeKey(QStringLiteral("openai"), 5));
+        QVERIFY2(seed.exitCode == 0, seed.err.constData());
+        const QString locked = QStringLiteral("gnome-keyring-daemon --start --components=secrets");
+
+        const QByteArray original = R"({"apiKeys": {"anthropic": "sk-ant-FAKE-not-a-real-key-0001"}})";
+        writeConfig(project(), original);
+        const Run migrate = inOwnSession(home, locked, at({QStringLiteral("--migrate")}));
+        QCOMPARE(migrate.exitCode, 3);
+        QVERIFY2(migrate.err.contains("locked"), migrate.err.constData());
+        QVERIFY(migrate.err.contains("Unlock"));
+        QVERIFY(!migrate.all().contains("not-a-real-key"));
+        QCOMPARE(readConfig(project()), original);
+
+        // The locked keyring holds a key: it must not be reported as absent.
+        writeConfig(project(), R"({"credentialStorage": "keychain"})");
+        const Run get = inOwnSession(home, locked, at({QStringLiteral("config:get"), QStringLiteral("openai")}));
+        QCOMPARE(get.exitCode, 3);
+        QVERIFY(get.err.contains("locked"));
+        const Run set = inOwnSession(home, locked, at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), fakeKey(QStringLiteral("anthropic")));
+        QCOMPARE(set.exitCode, 3);
+        QCOMPARE(readConfig(project()), QByteArray(R"({"credentialStorage": "keychain"})"));
+
+        // Unlocked again, the key is still there.
+        const Run after = inOwnSession(home, unlock, at({QStringLiteral("config:get"), QStringLiteral("openai")}));
+        QCOMPARE(after.exitCode, 0);
+        QVERIFY(after.out.trimmed() == fakeKey(QStringLiteral("openai"), 5));
+    }
+
+    void environmentVariableWins()
+    {
+        writeConfig(project(), R"({"apiKeys": {"anthropic": "sk-ant-FAKE-file-not-a-real-key-1"}})");
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"), QStringLiteral("--storage"), QStringLiteral("keychain")}),
+                          fakeKey(QStringLiteral("openai"))).exitCode, 0);
+        QProcessEnvironment env = cleanEnvironment();
+        env.insert(QStringLiteral("ANTHROPIC_API_KEY"), QStringLiteral("sk-ant-FAKE-env-not-a-real-key-2"));
+        env.insert(QStringLiteral("OPENAI_API_KEY"), QStringLiteral("sk-FAKE-env-openai-not-a-real-key-3"));
+        QVERIFY(choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}), {}, env).out.trimmed() == "sk-ant-FAKE-env-not-a-real-key-2");
+        QVERIFY(choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")}), {}, env).out.trimmed() == "sk-FAKE-env-openai-not-a-real-key-3");
+        const Run status = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, env);
+        QCOMPARE(providerEntry(statusJson(status), QStringLiteral("anthropic")).value(QStringLiteral("location")).toString(), QStringLiteral("env"));
+        QCOMPARE(providerEntry(statusJson(status), QStringLiteral("openai")).value(QStringLiteral("location")).toString(), QStringLiteral("env"));
+        QVERIFY(!status.out.contains("not-a-real-key"));
+        // Without the variables the stored keys are back, in read order.
+        const QJsonObject plain = statusJson(choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")})));
+        QCOMPARE(providerEntry(plain, QStringLiteral("anthropic")).value(QStringLiteral("location")).toString(), QStringLiteral("file"));
+        QCOMPARE(providerEntry(plain, QStringLiteral("openai")).value(QStringLiteral("location")).toString(), QStringLiteral("keychain"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFallback)
+#include "TestFallback.moc"
