@@ -25,8 +25,8 @@ QList<Provider> ProviderRegistry::builtIns()
 {
     QList<Provider> providers;
     for (const BuiltIn &entry : builtInTable)
-        providers << Provider{QString::fromLatin1(entry.id), QString::fromLatin1(entry.label),
-                              QString::fromLatin1(entry.envVar), true};
+        providers << Provider {QString::fromLatin1(entry.id), QString::fromLatin1(entry.label),
+                               QString::fromLatin1(entry.envVar), true};
     return providers;
 }
 
@@ -54,7 +54,7 @@ ProviderRegistry::ProviderRegistry(const ConfigFile &config)
     // Keys in the file for undeclared providers still show up, so nothing is hidden.
     for (const QString &id : config.apiKeyProviders()) {
         if (!find(id))
-            m_providers << Provider{id, id, QString(), false};
+            m_providers << Provider {id, id, QString(), false};
     }
 }
 

@@ -126,10 +126,10 @@ Error ConfigFile::load()
     const QFileInfo info(m_path);
     if (!info.exists()) {
         if (info.isSymLink())
-            return Error::make(ErrorCode::ConfigInvalid,
-                               QStringLiteral("%1 is a symbolic link to a file that does not exist.")
-                                   .arg(m_path),
-                               QStringLiteral("Point the link at a file, or remove it."));
+            return Error::make(
+                ErrorCode::ConfigInvalid,
+                QStringLiteral("%1 is a symbolic link to a file that does not exist.").arg(m_path),
+                QStringLiteral("Point the link at a file, or remove it."));
         return Error::none();
     }
     if (info.isDir())
@@ -152,17 +152,19 @@ Error ConfigFile::load()
                            QStringLiteral("Check the file's permissions."));
     const QByteArray data = file.read(maxFileBytes + 1);
     if (data.size() > maxFileBytes)
-        return Error::make(ErrorCode::ConfigInvalid,
-                           QStringLiteral("%1 is larger than %2 KiB.").arg(m_path).arg(maxFileBytes / 1024));
+        return Error::make(
+            ErrorCode::ConfigInvalid,
+            QStringLiteral("%1 is larger than %2 KiB.").arg(m_path).arg(maxFileBytes / 1024));
 
     ordered_json parsed;
     try {
         parsed = ordered_json::parse(data.begin(), data.end());
     } catch (const ordered_json::parse_error &e) {
         if (data.trimmed().isEmpty())
-            return Error::make(ErrorCode::ConfigInvalid,
-                               QStringLiteral("%1 is empty; it should hold a JSON object.").arg(m_path),
-                               QStringLiteral("Write {} into it, or delete it to start afresh."));
+            return Error::make(
+                ErrorCode::ConfigInvalid,
+                QStringLiteral("%1 is empty; it should hold a JSON object.").arg(m_path),
+                QStringLiteral("Write {} into it, or delete it to start afresh."));
         const auto [line, column] = lineAndColumn(data, e.byte);
         return Error::make(ErrorCode::ConfigInvalid,
                            QStringLiteral("%1:%2:%3: invalid JSON: %4")
@@ -188,8 +190,8 @@ Error ConfigFile::validate(const ordered_json &json) const
                            QStringLiteral("Fix the file by hand; it was left untouched."));
     };
     if (!json.is_object())
-        return invalid(QStringLiteral("the top level must be a JSON object, not %1.")
-                           .arg(jsonTypeName(json)));
+        return invalid(
+            QStringLiteral("the top level must be a JSON object, not %1.").arg(jsonTypeName(json)));
 
     if (const auto it = json.find(kStorage); it != json.end()) {
         if (!it->is_string() || !storageModeFromName(fromStd(it->get<std::string>())))
@@ -198,8 +200,8 @@ Error ConfigFile::validate(const ordered_json &json) const
     }
     if (const auto it = json.find(kApiKeys); it != json.end()) {
         if (!it->is_object())
-            return invalid(QStringLiteral("\"apiKeys\" must be an object, not %1.")
-                               .arg(jsonTypeName(*it)));
+            return invalid(
+                QStringLiteral("\"apiKeys\" must be an object, not %1.").arg(jsonTypeName(*it)));
         for (const auto &[key, value] : it->items()) {
             if (!isValidProviderId(fromStd(key)))
                 return invalid(QStringLiteral("\"apiKeys\" has an invalid provider id \"%1\"; ids "
@@ -212,8 +214,8 @@ Error ConfigFile::validate(const ordered_json &json) const
     }
     if (const auto it = json.find(kProviders); it != json.end()) {
         if (!it->is_object())
-            return invalid(QStringLiteral("\"providers\" must be an object, not %1.")
-                               .arg(jsonTypeName(*it)));
+            return invalid(
+                QStringLiteral("\"providers\" must be an object, not %1.").arg(jsonTypeName(*it)));
         for (const auto &[key, value] : it->items()) {
             const QString id = fromStd(key);
             if (!isValidProviderId(id))
@@ -273,8 +275,10 @@ Error ensureConfigFolder(const QString &configPath)
         return Error::make(ErrorCode::Io,
                            QStringLiteral("The project folder %1 does not exist.").arg(parent),
                            QStringLiteral("Pass an existing folder with --project."));
-    if (!QDir().mkdir(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
-        return Error::make(ErrorCode::Io, QStringLiteral("Cannot create the folder %1.").arg(folder),
+    if (!QDir().mkdir(folder,
+                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
+        return Error::make(ErrorCode::Io,
+                           QStringLiteral("Cannot create the folder %1.").arg(folder),
                            QStringLiteral("Check that %1 is writable.").arg(parent));
     return Error::none();
 }
@@ -330,8 +334,9 @@ Error ConfigFile::saveCopyTo(const QString &path) const
                            QStringLiteral("Choose a new file name; existing files are never "
                                           "overwritten by an export."));
     if (!QFileInfo(info.absolutePath()).isDir())
-        return Error::make(ErrorCode::Io,
-                           QStringLiteral("The folder %1 does not exist.").arg(info.absolutePath()));
+        return Error::make(
+            ErrorCode::Io,
+            QStringLiteral("The folder %1 does not exist.").arg(info.absolutePath()));
     return writeAtomically(info.absoluteFilePath(), serialize());
 }
 
@@ -381,7 +386,8 @@ QByteArray ConfigFile::apiKey(const QString &providerId) const
 
 void ConfigFile::setApiKey(const QString &providerId, const QByteArray &secret)
 {
-    m_json[kApiKeys][toStd(providerId)] = std::string(secret.constData(), std::size_t(secret.size()));
+    m_json[kApiKeys][toStd(providerId)]
+        = std::string(secret.constData(), std::size_t(secret.size()));
 }
 
 bool ConfigFile::removeApiKey(const QString &providerId)
@@ -442,10 +448,9 @@ Error ConfigLock::acquire(int timeoutMs)
                                .arg(m_configPath, app.isEmpty() ? QStringLiteral("unknown") : app)
                                .arg(pid),
                            QStringLiteral("Wait for it to finish and try again."));
-    return Error::make(ErrorCode::Io,
-                       QStringLiteral("Cannot create the lock file %1.lock.").arg(m_configPath),
-                       QStringLiteral("Check that %1 is writable.")
-                           .arg(QFileInfo(m_configPath).absolutePath()));
+    return Error::make(
+        ErrorCode::Io, QStringLiteral("Cannot create the lock file %1.lock.").arg(m_configPath),
+        QStringLiteral("Check that %1 is writable.").arg(QFileInfo(m_configPath).absolutePath()));
 }
 
 void ConfigLock::release()

@@ -96,35 +96,36 @@ void CredentialStore::lookup(const Provider &provider, QObject *context,
     QPointer<CredentialStore> self(this);
     // A locked keyring answers "not found" to everything, so "not found" is trusted only from a
     // keychain the probe found usable.
-    probeKeychain(context, [self, provider, context, done, inFile, mode](const BackendStatus &status) {
-        if (!self)
-            return;
-        const Error probeError = status.available ? Error::none() : status.reason;
-        self->m_keychain->read(
-            provider.id, context,
-            [done, inFile, mode, probeError](const Error &readError, const QByteArray &secret) {
-                const Error error = readError.isNotFound() && !probeError.ok() ? probeError
-                                                                               : readError;
-                KeyInfo result;
-                if (error.ok()) {
-                    result.location = KeyLocation::Keychain;
-                    result.secret = secret;
-                    result.conflict = !inFile.isEmpty() && !secretsEqual(inFile, secret);
-                    result.alsoInFile = !inFile.isEmpty() && !result.conflict;
-                } else if (!error.isNotFound() && mode == StorageMode::Keychain) {
-                    // Fail closed: the keychain may hold a newer key than the file.
-                    result.error = error;
-                } else {
-                    if (!error.isNotFound())
-                        result.keychainError = error;
-                    if (!inFile.isEmpty()) {
-                        result.location = KeyLocation::File;
-                        result.secret = inFile;
+    probeKeychain(
+        context, [self, provider, context, done, inFile, mode](const BackendStatus &status) {
+            if (!self)
+                return;
+            const Error probeError = status.available ? Error::none() : status.reason;
+            self->m_keychain->read(
+                provider.id, context,
+                [done, inFile, mode, probeError](const Error &readError, const QByteArray &secret) {
+                    const Error error
+                        = readError.isNotFound() && !probeError.ok() ? probeError : readError;
+                    KeyInfo result;
+                    if (error.ok()) {
+                        result.location = KeyLocation::Keychain;
+                        result.secret = secret;
+                        result.conflict = !inFile.isEmpty() && !secretsEqual(inFile, secret);
+                        result.alsoInFile = !inFile.isEmpty() && !result.conflict;
+                    } else if (!error.isNotFound() && mode == StorageMode::Keychain) {
+                        // Fail closed: the keychain may hold a newer key than the file.
+                        result.error = error;
+                    } else {
+                        if (!error.isNotFound())
+                            result.keychainError = error;
+                        if (!inFile.isEmpty()) {
+                            result.location = KeyLocation::File;
+                            result.secret = inFile;
+                        }
                     }
-                }
-                done(result);
-            });
-    });
+                    done(result);
+                });
+        });
 }
 
 void CredentialStore::store(const Provider &provider, QByteArray secret,
@@ -159,10 +160,10 @@ void CredentialStore::store(const Provider &provider, QByteArray secret,
             self->storeInKeychain(provider, secret, false, context, done);
             return;
         }
-        const QString warning = QStringLiteral("The keychain is unavailable (%1): the key for %2 "
-                                               "is stored unencrypted in %3. %4")
-                                    .arg(status.reason.message, provider.id, self->m_configPath,
-                                         status.reason.fix);
+        const QString warning
+            = QStringLiteral("The keychain is unavailable (%1): the key for %2 "
+                             "is stored unencrypted in %3. %4")
+                  .arg(status.reason.message, provider.id, self->m_configPath, status.reason.fix);
         self->storeInFile(provider, secret, false, {warning}, context, done);
     });
 }
@@ -182,10 +183,10 @@ void CredentialStore::storeInKeychain(const Provider &provider, const QByteArray
                 return;
             if (!writeError.ok()) {
                 if (undecided && !explicitTarget && writeError.isKeychainUnavailable()) {
-                    const QString warning =
-                        QStringLiteral("The keychain refused the key (%1): it is stored "
-                                       "unencrypted in %2 instead. %3")
-                            .arg(writeError.message, configPath, writeError.fix);
+                    const QString warning
+                        = QStringLiteral("The keychain refused the key (%1): it is stored "
+                                         "unencrypted in %2 instead. %3")
+                              .arg(writeError.message, configPath, writeError.fix);
                     self->storeInFile(provider, secret, false, {warning}, context, done);
                     return;
                 }
@@ -266,16 +267,15 @@ void CredentialStore::storeInFile(const Provider &provider, const QByteArray &se
                                .arg(provider.envVar);
     // An older key in the keychain would shadow the new one: remove it now that the file holds it.
     const bool alreadyWarned = !result.warnings.isEmpty();
-    m_keychain->remove(provider.id, context,
-                       [provider, result, alreadyWarned, done](const Error &error) mutable {
-                           if (!error.ok() && !error.isNotFound() && !alreadyWarned)
-                               result.warnings << QStringLiteral(
-                                                      "Could not check the keychain for an older "
-                                                      "key for %1 (%2); if one is there it takes "
-                                                      "precedence over the file.")
-                                                      .arg(provider.id, error.message);
-                           done(result);
-                       });
+    m_keychain->remove(
+        provider.id, context, [provider, result, alreadyWarned, done](const Error &error) mutable {
+            if (!error.ok() && !error.isNotFound() && !alreadyWarned)
+                result.warnings << QStringLiteral("Could not check the keychain for an older "
+                                                  "key for %1 (%2); if one is there it takes "
+                                                  "precedence over the file.")
+                                       .arg(provider.id, error.message);
+            done(result);
+        });
 }
 
 void CredentialStore::remove(const Provider &provider, QObject *context,
@@ -289,37 +289,36 @@ void CredentialStore::remove(const Provider &provider, QObject *context,
     }
     const QString configPath = m_configPath;
     const bool keychainMode = m_config.storageMode() == StorageMode::Keychain;
-    m_keychain->remove(provider.id, context,
-                       [provider, configPath, keychainMode, done](const Error &error) {
-                           RemoveResult result;
-                           if (error.ok()) {
-                               result.removedFrom << KeyLocation::Keychain;
-                           } else if (!error.isNotFound()) {
-                               if (keychainMode) {
-                                   result.error = error;
-                                   done(result);
-                                   return;
-                               }
-                               result.warnings << QStringLiteral("Could not check the keychain "
-                                                                 "(%1).")
-                                                      .arg(error.message);
-                           }
-                           crashPoint(QStringLiteral("unset:keychain-removed"));
-                           bool removed = false;
-                           result.error = updateConfig(configPath,
-                                                       [&](ConfigFile &config, bool &changed) {
-                                                           removed = config.removeApiKey(provider.id);
-                                                           changed = removed;
-                                                           return Error::none();
-                                                       });
-                           if (removed)
-                               result.removedFrom << KeyLocation::File;
-                           if (!environmentKey(provider).isEmpty())
-                               result.warnings << QStringLiteral("%1 is still set in the "
-                                                                 "environment and provides a key.")
-                                                      .arg(provider.envVar);
-                           done(result);
-                       });
+    m_keychain->remove(
+        provider.id, context, [provider, configPath, keychainMode, done](const Error &error) {
+            RemoveResult result;
+            if (error.ok()) {
+                result.removedFrom << KeyLocation::Keychain;
+            } else if (!error.isNotFound()) {
+                if (keychainMode) {
+                    result.error = error;
+                    done(result);
+                    return;
+                }
+                result.warnings << QStringLiteral("Could not check the keychain "
+                                                  "(%1).")
+                                       .arg(error.message);
+            }
+            crashPoint(QStringLiteral("unset:keychain-removed"));
+            bool removed = false;
+            result.error = updateConfig(configPath, [&](ConfigFile &config, bool &changed) {
+                removed = config.removeApiKey(provider.id);
+                changed = removed;
+                return Error::none();
+            });
+            if (removed)
+                result.removedFrom << KeyLocation::File;
+            if (!environmentKey(provider).isEmpty())
+                result.warnings << QStringLiteral("%1 is still set in the "
+                                                  "environment and provides a key.")
+                                       .arg(provider.envVar);
+            done(result);
+        });
 }
 
 } // namespace Choragen

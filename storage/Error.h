@@ -45,7 +45,7 @@ struct Error
     static Error none() { return {}; }
     static Error make(ErrorCode code, const QString &message, const QString &fix = {})
     {
-        return Error{code, message, fix};
+        return Error {code, message, fix};
     }
 };
 

@@ -14,7 +14,8 @@ void postTo(QObject *context, std::function<void()> fn)
     if (!context)
         return;
     QMetaObject::invokeMethod(
-        context, [guard = QPointer<QObject>(context), fn = std::move(fn)] {
+        context,
+        [guard = QPointer<QObject>(context), fn = std::move(fn)] {
             if (guard)
                 fn();
         },
@@ -49,8 +50,9 @@ void FileBackend::read(const QString &providerId, QObject *context, ReadDone don
     if (error.ok()) {
         secret = config.apiKey(providerId);
         if (secret.isEmpty())
-            error = Error::make(ErrorCode::NotFound,
-                                QStringLiteral("No key for %1 in %2.").arg(providerId, m_configPath));
+            error
+                = Error::make(ErrorCode::NotFound,
+                              QStringLiteral("No key for %1 in %2.").arg(providerId, m_configPath));
     }
     postTo(context, [done, error, secret]() mutable {
         done(error, secret);

@@ -9,9 +9,9 @@
 #include <QDBusConnectionInterface>
 #include <QDBusMessage>
 #include <QDBusObjectPath>
-#include <QDBusVariant>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
+#include <QDBusVariant>
 #include <QLibrary>
 #include <QPointer>
 #include <QTimer>
@@ -224,28 +224,32 @@ void KeychainBackend::probe(QObject *context, ProbeDone done)
         return;
     }
     const QString backend = name();
-    const auto unavailable = [backend](ErrorCode code, const QString &message,
-                                       const QString &detail) {
-        BackendStatus status;
-        status.backend = backend;
-        status.reason = Error::make(code, message, fixFor(code, 0));
-        status.detail = detail;
-        return status;
-    };
+    const auto unavailable
+        = [backend](ErrorCode code, const QString &message, const QString &detail) {
+              BackendStatus status;
+              status.backend = backend;
+              status.reason = Error::make(code, message, fixFor(code, 0));
+              status.detail = detail;
+              return status;
+          };
     const auto deliver = [context = QPointer<QObject>(context), done](const BackendStatus &s) {
         if (!context)
             return;
         QMetaObject::invokeMethod(
-            context.data(), [context, done, s] { if (context) done(s); }, Qt::QueuedConnection);
+            context.data(),
+            [context, done, s] {
+                if (context)
+                    done(s);
+            },
+            Qt::QueuedConnection);
     };
 
     QDBusConnection bus = QDBusConnection::sessionBus();
     if (!bus.isConnected()) {
         const QString why = bus.lastError().message();
-        deliver(unavailable(ErrorCode::NoDBusSession,
-                            QStringLiteral("There is no D-Bus session bus."),
-                            why.isEmpty() ? QStringLiteral("DBUS_SESSION_BUS_ADDRESS is not set")
-                                          : why));
+        deliver(unavailable(
+            ErrorCode::NoDBusSession, QStringLiteral("There is no D-Bus session bus."),
+            why.isEmpty() ? QStringLiteral("DBUS_SESSION_BUS_ADDRESS is not set") : why));
         return;
     }
     if (!usesKWallet() && !QLibrary(QStringLiteral("secret-1"), 0).load()) {
@@ -258,39 +262,39 @@ void KeychainBackend::probe(QObject *context, ProbeDone done)
 
     // Owned, or activatable on demand: both mean the service will answer.
     const QString service = serviceToFind();
-    auto *owner = new QDBusPendingCallWatcher(bus.interface()->asyncCall(
-                                                  QStringLiteral("NameHasOwner"), service),
-                                              this);
-    connect(owner, &QDBusPendingCallWatcher::finished, this,
-            [this, bus, service, context = QPointer<QObject>(context), done, unavailable,
-             deliver](QDBusPendingCallWatcher *w) mutable {
-                w->deleteLater();
-                const QDBusPendingReply<bool> hasOwner = *w;
-                if (!context)
-                    return;
-                if (!hasOwner.isError() && hasOwner.value()) {
-                    sentinelRead(context, done);
-                    return;
-                }
-                auto *activatable = new QDBusPendingCallWatcher(
-                    bus.interface()->asyncCall(QStringLiteral("ListActivatableNames")), this);
-                connect(activatable, &QDBusPendingCallWatcher::finished, this,
-                        [this, service, context, done, unavailable,
-                         deliver](QDBusPendingCallWatcher *a) {
-                            a->deleteLater();
-                            const QDBusPendingReply<QStringList> names = *a;
-                            if (!context)
-                                return;
-                            if (!names.isError() && names.value().contains(service)) {
-                                sentinelRead(context, done);
-                                return;
-                            }
-                            deliver(unavailable(
-                                ErrorCode::NoSecretService,
-                                QStringLiteral("No Secret Service is running on the session bus."),
-                                QStringLiteral("%1 is neither running nor activatable").arg(service)));
-                        });
-            });
+    auto *owner = new QDBusPendingCallWatcher(
+        bus.interface()->asyncCall(QStringLiteral("NameHasOwner"), service), this);
+    connect(
+        owner, &QDBusPendingCallWatcher::finished, this,
+        [this, bus, service, context = QPointer<QObject>(context), done, unavailable,
+         deliver](QDBusPendingCallWatcher *w) mutable {
+            w->deleteLater();
+            const QDBusPendingReply<bool> hasOwner = *w;
+            if (!context)
+                return;
+            if (!hasOwner.isError() && hasOwner.value()) {
+                sentinelRead(context, done);
+                return;
+            }
+            auto *activatable = new QDBusPendingCallWatcher(
+                bus.interface()->asyncCall(QStringLiteral("ListActivatableNames")), this);
+            connect(
+                activatable, &QDBusPendingCallWatcher::finished, this,
+                [this, service, context, done, unavailable, deliver](QDBusPendingCallWatcher *a) {
+                    a->deleteLater();
+                    const QDBusPendingReply<QStringList> names = *a;
+                    if (!context)
+                        return;
+                    if (!names.isError() && names.value().contains(service)) {
+                        sentinelRead(context, done);
+                        return;
+                    }
+                    deliver(unavailable(
+                        ErrorCode::NoSecretService,
+                        QStringLiteral("No Secret Service is running on the session bus."),
+                        QStringLiteral("%1 is neither running nor activatable").arg(service)));
+                });
+        });
 }
 
 void KeychainBackend::sentinelRead(QObject *context, ProbeDone done)
@@ -330,8 +334,8 @@ void KeychainBackend::checkLocked(QObject *context, BackendStatus status, ProbeD
     auto *aliasCall = new QDBusPendingCallWatcher(bus.asyncCall(readAlias, m_timeoutMs), this);
     const auto locked = [](BackendStatus s, const QString &message) {
         s.available = false;
-        s.reason = Error::make(ErrorCode::KeychainLocked, message,
-                               fixFor(ErrorCode::KeychainLocked, 0));
+        s.reason
+            = Error::make(ErrorCode::KeychainLocked, message, fixFor(ErrorCode::KeychainLocked, 0));
         s.detail = message;
         return s;
     };
@@ -349,8 +353,9 @@ void KeychainBackend::checkLocked(QObject *context, BackendStatus status, ProbeD
                 }
                 const QString path = alias.value().path();
                 if (path.isEmpty() || path == QLatin1String("/")) {
-                    done(locked(status, QStringLiteral("The Secret Service has no default "
-                                                       "keyring yet.")));
+                    done(locked(status,
+                                QStringLiteral("The Secret Service has no default "
+                                               "keyring yet.")));
                     return;
                 }
                 QDBusMessage get = QDBusMessage::createMethodCall(
@@ -358,8 +363,8 @@ void KeychainBackend::checkLocked(QObject *context, BackendStatus status, ProbeD
                     QStringLiteral("Get"));
                 get << QStringLiteral("org.freedesktop.Secret.Collection")
                     << QStringLiteral("Locked");
-                auto *lockedCall = new QDBusPendingCallWatcher(bus.asyncCall(get, m_timeoutMs),
-                                                               this);
+                auto *lockedCall
+                    = new QDBusPendingCallWatcher(bus.asyncCall(get, m_timeoutMs), this);
                 connect(lockedCall, &QDBusPendingCallWatcher::finished, this,
                         [context, status, done, locked](QDBusPendingCallWatcher *l) {
                             l->deleteLater();
@@ -367,8 +372,9 @@ void KeychainBackend::checkLocked(QObject *context, BackendStatus status, ProbeD
                             if (!context)
                                 return;
                             if (!reply.isError() && reply.value().variant().toBool()) {
-                                done(locked(status, QStringLiteral("The default keyring is "
-                                                                   "locked.")));
+                                done(locked(status,
+                                            QStringLiteral("The default keyring is "
+                                                           "locked.")));
                                 return;
                             }
                             done(status);

@@ -63,12 +63,12 @@ struct Migrator::Run
     void step(const QString &id, Stage stage, const QString &message = {})
     {
         if (progress)
-            progress(MigrationStep{id, stage, index, int(ids.size()), message});
+            progress(MigrationStep {id, stage, index, int(ids.size()), message});
     }
     MigrationItem &add(const QString &id, const QByteArray &secret, Outcome outcome,
                        const Error &error = Error::none())
     {
-        report.items << MigrationItem{id, maskSecret(secret), outcome, error};
+        report.items << MigrationItem {id, maskSecret(secret), outcome, error};
         secrets << secret;
         return report.items.last();
     }
@@ -151,64 +151,70 @@ void Migrator::migrateNext(std::shared_ptr<Run> run)
     };
 
     run->step(id, Stage::Verifying, QStringLiteral("checking the keychain"));
-    keychain.read(id, this, [self, run, id, secret, next, failed, &keychain](const Error &error,
-                                                                            const QByteArray &existing) {
-        if (!self)
-            return;
-        if (error.ok()) {
-            if (secretsEqual(existing, secret)) {
-                run->add(id, secret, Outcome::AlreadyThere);
-                run->step(id, Stage::Done, QStringLiteral("already in the keychain"));
-            } else {
-                run->add(id, secret, Outcome::Conflict,
-                         Error::make(ErrorCode::Conflict,
-                                     QStringLiteral("The keychain already holds a different key "
-                                                    "for %1 (%2); both were kept.")
-                                         .arg(id, maskSecret(existing)),
-                                     QStringLiteral("Remove the one you do not want: "
-                                                    "`choragen config:unset %1` clears both, then "
-                                                    "set the right one.")
-                                         .arg(id)));
-                run->step(id, Stage::Conflict, run->report.items.last().error.message);
-            }
-            return next();
-        }
-        if (!error.isNotFound())
-            return failed(error);
-        if (run->options.dryRun) {
-            run->add(id, secret, Outcome::WouldMove);
-            run->step(id, Stage::Skipped, QStringLiteral("would be moved"));
-            return next();
-        }
-        run->step(id, Stage::Writing, QStringLiteral("writing"));
-        keychain.write(id, secret, self, [self, run, id, secret, next, failed,
-                                          &keychain](const Error &writeError) {
+    keychain.read(
+        id, this,
+        [self, run, id, secret, next, failed, &keychain](const Error &error,
+                                                         const QByteArray &existing) {
             if (!self)
                 return;
-            if (!writeError.ok())
-                return failed(writeError);
-            crashPoint(QStringLiteral("migrate:written:") + id);
-            run->step(id, Stage::Verifying, QStringLiteral("verifying"));
-            keychain.read(id, self, [self, run, id, secret, next, failed](const Error &readError,
-                                                                          const QByteArray &back) {
-                if (!self)
-                    return;
-                if (!readError.ok() && !readError.isNotFound())
-                    return failed(readError);
-                if (readError.isNotFound() || !secretsEqual(back, secret))
-                    return failed(Error::make(ErrorCode::VerifyFailed,
+            if (error.ok()) {
+                if (secretsEqual(existing, secret)) {
+                    run->add(id, secret, Outcome::AlreadyThere);
+                    run->step(id, Stage::Done, QStringLiteral("already in the keychain"));
+                } else {
+                    run->add(
+                        id, secret, Outcome::Conflict,
+                        Error::make(ErrorCode::Conflict,
+                                    QStringLiteral("The keychain already holds a different key "
+                                                   "for %1 (%2); both were kept.")
+                                        .arg(id, maskSecret(existing)),
+                                    QStringLiteral("Remove the one you do not want: "
+                                                   "`choragen config:unset %1` clears both, then "
+                                                   "set the right one.")
+                                        .arg(id)));
+                    run->step(id, Stage::Conflict, run->report.items.last().error.message);
+                }
+                return next();
+            }
+            if (!error.isNotFound())
+                return failed(error);
+            if (run->options.dryRun) {
+                run->add(id, secret, Outcome::WouldMove);
+                run->step(id, Stage::Skipped, QStringLiteral("would be moved"));
+                return next();
+            }
+            run->step(id, Stage::Writing, QStringLiteral("writing"));
+            keychain.write(
+                id, secret, self,
+                [self, run, id, secret, next, failed, &keychain](const Error &writeError) {
+                    if (!self)
+                        return;
+                    if (!writeError.ok())
+                        return failed(writeError);
+                    crashPoint(QStringLiteral("migrate:written:") + id);
+                    run->step(id, Stage::Verifying, QStringLiteral("verifying"));
+                    keychain.read(id, self,
+                                  [self, run, id, secret, next, failed](const Error &readError,
+                                                                        const QByteArray &back) {
+                                      if (!self)
+                                          return;
+                                      if (!readError.ok() && !readError.isNotFound())
+                                          return failed(readError);
+                                      if (readError.isNotFound() || !secretsEqual(back, secret))
+                                          return failed(Error::make(
+                                              ErrorCode::VerifyFailed,
                                               QStringLiteral("The keychain returned a different "
                                                              "value for %1 than was written; it "
                                                              "stays in the file.")
                                                   .arg(id),
                                               QStringLiteral("Run the migration again.")));
-                crashPoint(QStringLiteral("migrate:verified:") + id);
-                run->add(id, secret, Outcome::Moved);
-                run->step(id, Stage::Done, QStringLiteral("verified"));
-                next();
-            });
+                                      crashPoint(QStringLiteral("migrate:verified:") + id);
+                                      run->add(id, secret, Outcome::Moved);
+                                      run->step(id, Stage::Done, QStringLiteral("verified"));
+                                      next();
+                                  });
+                });
         });
-    });
 }
 
 void Migrator::commitMigration(std::shared_ptr<Run> run)
@@ -304,34 +310,35 @@ void Migrator::exportNext(std::shared_ptr<Run> run)
     const QString id = run->ids.at(run->index);
     QPointer<Migrator> self(this);
     run->step(id, Stage::Verifying, QStringLiteral("reading the keychain"));
-    m_store.keychain().read(id, this, [self, run, id](const Error &error, const QByteArray &secret) {
-        if (!self)
-            return;
-        const QByteArray inFile = run->config.apiKey(id);
-        if (error.isNotFound()) {
-            run->step(id, Stage::Skipped, QStringLiteral("not in the keychain"));
-        } else if (!error.ok()) {
-            run->add(id, {}, Outcome::Failed, error);
-            run->step(id, Stage::Failed, error.message);
-        } else if (run->kind == Run::Kind::Copy || inFile.isEmpty()) {
-            run->add(id, secret, Outcome::Moved);
-            run->step(id, Stage::Done, QStringLiteral("read"));
-        } else if (secretsEqual(inFile, secret)) {
-            run->add(id, secret, Outcome::AlreadyThere);
-            run->step(id, Stage::Done, QStringLiteral("already in the file"));
-        } else {
-            run->add(id, secret, Outcome::Conflict,
-                     Error::make(ErrorCode::Conflict,
-                                 QStringLiteral("The file already holds a different key for %1 "
-                                                "(%2); both were kept.")
-                                     .arg(id, maskSecret(inFile)),
-                                 QStringLiteral("Remove the one you do not want, then export "
-                                                "again.")));
-            run->step(id, Stage::Conflict, run->report.items.last().error.message);
-        }
-        ++run->index;
-        self->exportNext(run);
-    });
+    m_store.keychain().read(
+        id, this, [self, run, id](const Error &error, const QByteArray &secret) {
+            if (!self)
+                return;
+            const QByteArray inFile = run->config.apiKey(id);
+            if (error.isNotFound()) {
+                run->step(id, Stage::Skipped, QStringLiteral("not in the keychain"));
+            } else if (!error.ok()) {
+                run->add(id, {}, Outcome::Failed, error);
+                run->step(id, Stage::Failed, error.message);
+            } else if (run->kind == Run::Kind::Copy || inFile.isEmpty()) {
+                run->add(id, secret, Outcome::Moved);
+                run->step(id, Stage::Done, QStringLiteral("read"));
+            } else if (secretsEqual(inFile, secret)) {
+                run->add(id, secret, Outcome::AlreadyThere);
+                run->step(id, Stage::Done, QStringLiteral("already in the file"));
+            } else {
+                run->add(id, secret, Outcome::Conflict,
+                         Error::make(ErrorCode::Conflict,
+                                     QStringLiteral("The file already holds a different key for %1 "
+                                                    "(%2); both were kept.")
+                                         .arg(id, maskSecret(inFile)),
+                                     QStringLiteral("Remove the one you do not want, then export "
+                                                    "again.")));
+                run->step(id, Stage::Conflict, run->report.items.last().error.message);
+            }
+            ++run->index;
+            self->exportNext(run);
+        });
 }
 
 void Migrator::commitExport(std::shared_ptr<Run> run)

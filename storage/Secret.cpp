@@ -36,22 +36,24 @@ Error normalizeSecret(QByteArray &secret)
     for (qsizetype i = begin; i < end; ++i) {
         const auto c = static_cast<unsigned char>(secret.at(i));
         if (isSpace(static_cast<char>(c)))
-            return Error::make(ErrorCode::InvalidInput,
-                               QStringLiteral("The API key contains whitespace at byte %1.")
-                                   .arg(i - begin + 1),
-                               QStringLiteral("Give exactly one key, on one line."));
+            return Error::make(
+                ErrorCode::InvalidInput,
+                QStringLiteral("The API key contains whitespace at byte %1.").arg(i - begin + 1),
+                QStringLiteral("Give exactly one key, on one line."));
         if (c < 0x20 || c == 0x7f)
-            return Error::make(ErrorCode::InvalidInput,
-                               QStringLiteral("The API key contains a control character at byte %1.")
-                                   .arg(i - begin + 1),
-                               QStringLiteral("Give the key as plain text."));
+            return Error::make(
+                ErrorCode::InvalidInput,
+                QStringLiteral("The API key contains a control character at byte %1.")
+                    .arg(i - begin + 1),
+                QStringLiteral("Give the key as plain text."));
     }
     QByteArray trimmed = secret.mid(begin, end - begin);
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString decoded = decoder.decode(trimmed);
     if (decoder.hasError()) {
         wipeSecret(trimmed);
-        return Error::make(ErrorCode::InvalidInput, QStringLiteral("The API key is not valid UTF-8."),
+        return Error::make(ErrorCode::InvalidInput,
+                           QStringLiteral("The API key is not valid UTF-8."),
                            QStringLiteral("Give the key as plain text."));
     }
     wipeSecret(secret);
@@ -61,7 +63,8 @@ Error normalizeSecret(QByteArray &secret)
 
 QString maskSecret(const QByteArray &secret)
 {
-    static const std::array<const char *, 5> prefixes = {"sk-ant-", "sk-proj-", "sk-", "AIza", "gsk_"};
+    static const std::array<const char *, 5> prefixes
+        = {"sk-ant-", "sk-proj-", "sk-", "AIza", "gsk_"};
     const QString ellipsis = QStringLiteral("…");
     if (secret.isEmpty())
         return {};

@@ -46,7 +46,8 @@ public:
     virtual void probe(QObject *context, ProbeDone done) = 0;
     virtual void read(const QString &providerId, QObject *context, ReadDone done) = 0;
     virtual void write(const QString &providerId, const QByteArray &secret, QObject *context,
-                       Done done) = 0;
+                       Done done)
+        = 0;
     virtual void remove(const QString &providerId, QObject *context, Done done) = 0;
 };
 

@@ -49,33 +49,33 @@ QString description()
 
 struct Options
 {
-    QCommandLineOption project{QStringLiteral("project"),
-                               QStringLiteral("Use DIR/.choragen/config.json (default: the "
-                                              "nearest folder upwards with a .choragen/)."),
-                               QStringLiteral("DIR")};
-    QCommandLineOption migrate{QStringLiteral("migrate"),
-                               QStringLiteral("Same as config:secure.")};
-    QCommandLineOption dryRun{QStringLiteral("dry-run"),
-                              QStringLiteral("With --migrate: show what would move; change "
-                                             "nothing.")};
-    QCommandLineOption json{QStringLiteral("json"),
-                            QStringLiteral("With config:status: print one JSON object.")};
-    QCommandLineOption yes{QStringLiteral("yes"),
-                           QStringLiteral("With config:export: do not ask for confirmation.")};
-    QCommandLineOption output{QStringLiteral("output"),
-                              QStringLiteral("With config:export: write a copy to FILE."),
-                              QStringLiteral("FILE")};
-    QCommandLineOption storage{QStringLiteral("storage"),
-                               QStringLiteral("With config:set: keychain or file."),
-                               QStringLiteral("WHERE")};
+    QCommandLineOption project {QStringLiteral("project"),
+                                QStringLiteral("Use DIR/.choragen/config.json (default: the "
+                                               "nearest folder upwards with a .choragen/)."),
+                                QStringLiteral("DIR")};
+    QCommandLineOption migrate {QStringLiteral("migrate"),
+                                QStringLiteral("Same as config:secure.")};
+    QCommandLineOption dryRun {QStringLiteral("dry-run"),
+                               QStringLiteral("With --migrate: show what would move; change "
+                                              "nothing.")};
+    QCommandLineOption json {QStringLiteral("json"),
+                             QStringLiteral("With config:status: print one JSON object.")};
+    QCommandLineOption yes {QStringLiteral("yes"),
+                            QStringLiteral("With config:export: do not ask for confirmation.")};
+    QCommandLineOption output {QStringLiteral("output"),
+                               QStringLiteral("With config:export: write a copy to FILE."),
+                               QStringLiteral("FILE")};
+    QCommandLineOption storage {QStringLiteral("storage"),
+                                QStringLiteral("With config:set: keychain or file."),
+                                QStringLiteral("WHERE")};
 };
 
 void setUp(QCommandLineParser &parser, const Options &options)
 {
     parser.setApplicationDescription(description());
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    parser.addOptions({options.project, options.migrate, options.dryRun, options.json,
-                       options.yes, options.output, options.storage});
+    parser.addOptions({options.project, options.migrate, options.dryRun, options.json, options.yes,
+                       options.output, options.storage});
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
@@ -176,8 +176,8 @@ Invocation parseArguments(const QStringList &arguments)
         && invocation.storage != QLatin1String("file"))
         return usage(QStringLiteral("--storage must be 'keychain' or 'file'."));
 
-    invocation.action = invocation.command.isEmpty() ? Invocation::Action::Window
-                                                     : Invocation::Action::Command;
+    invocation.action
+        = invocation.command.isEmpty() ? Invocation::Action::Window : Invocation::Action::Command;
     return invocation;
 }
 

@@ -18,8 +18,7 @@ namespace Choragen::Cli {
 
 namespace {
 
-template<typename T>
-using Start = std::function<void(QObject *, std::function<void(T)>)>;
+template<typename T> using Start = std::function<void(QObject *, std::function<void(T)>)>;
 
 QString plural(int n, const QString &one)
 {
@@ -69,9 +68,9 @@ int Commands::fail(const Error &error) const
 int Commands::run()
 {
     if (!m_invocation.projectDir.isEmpty() && !QFileInfo(m_invocation.projectDir).isDir())
-        return fail(Error::make(ErrorCode::InvalidInput,
-                                QStringLiteral("The project folder %1 does not exist.")
-                                    .arg(m_invocation.projectDir)));
+        return fail(Error::make(
+            ErrorCode::InvalidInput,
+            QStringLiteral("The project folder %1 does not exist.").arg(m_invocation.projectDir)));
     if (Error error = m_store->reload(); !error.ok())
         return fail(error);
     printWarnings(m_store->config().warnings());
@@ -108,13 +107,17 @@ bool Commands::resolveProvider(Provider &provider) const
 
 void Commands::printProgress(const MigrationStep &step) const
 {
-    static const char *const stages[] = {"writing", "verifying", "done", "FAILED", "CONFLICT",
-                                         "skipped"};
+    static const char *const stages[]
+        = {"writing", "verifying", "done", "FAILED", "CONFLICT", "skipped"};
     // One line per key: only the stage that settles it.
-    if (step.stage == MigrationStep::Stage::Writing || step.stage == MigrationStep::Stage::Verifying)
+    if (step.stage == MigrationStep::Stage::Writing
+        || step.stage == MigrationStep::Stage::Verifying)
         return;
     const QString stage = QString::fromLatin1(stages[int(step.stage)]);
-    QString line = QStringLiteral("[%1/%2] %3: %4").arg(step.index + 1).arg(step.count).arg(step.providerId, stage);
+    QString line = QStringLiteral("[%1/%2] %3: %4")
+                       .arg(step.index + 1)
+                       .arg(step.count)
+                       .arg(step.providerId, stage);
     if (!step.message.isEmpty() && step.message != stage)
         line += QStringLiteral(" (%1)").arg(step.message);
     printErr(line + u'\n');
@@ -128,8 +131,8 @@ int Commands::status()
             store.probeKeychain(context, done);
         }));
     const std::optional<StorageMode> configured = store.configuredMode();
-    const StorageMode effective = configured.value_or(keychain.available ? StorageMode::Keychain
-                                                                         : StorageMode::File);
+    const StorageMode effective
+        = configured.value_or(keychain.available ? StorageMode::Keychain : StorageMode::File);
 
     struct Row
     {
@@ -144,7 +147,7 @@ int Commands::status()
             }));
         if (info.error.code == ErrorCode::ConfigInvalid)
             return fail(info.error);
-        rows << Row{provider, info};
+        rows << Row {provider, info};
     }
 
     const bool failClosed = configured == StorageMode::Keychain && !keychain.available;
@@ -160,14 +163,14 @@ int Commands::status()
     if (m_invocation.json) {
         QJsonObject root;
         root[QStringLiteral("storage")] = storageModeName(effective);
-        root[QStringLiteral("configured")] = configured ? QJsonValue(storageModeName(*configured))
-                                                        : QJsonValue(QJsonValue::Null);
+        root[QStringLiteral("configured")]
+            = configured ? QJsonValue(storageModeName(*configured)) : QJsonValue(QJsonValue::Null);
         root[QStringLiteral("configFile")] = store.configPath();
         QJsonObject chain;
         chain[QStringLiteral("available")] = keychain.available;
         chain[QStringLiteral("backend")] = keychain.backend;
-        chain[QStringLiteral("detail")] = keychain.available ? keychain.detail
-                                                             : keychain.reason.message;
+        chain[QStringLiteral("detail")]
+            = keychain.available ? keychain.detail : keychain.reason.message;
         if (!keychain.available) {
             chain[QStringLiteral("fix")] = keychain.reason.fix;
             chain[QStringLiteral("reason")] = errorCodeId(keychain.reason.code);
@@ -224,18 +227,20 @@ int Commands::status()
             note = QStringLiteral("  also in the file (run config:secure to finish)");
         if (!row.info.error.ok())
             note = QStringLiteral("  unknown: %1").arg(row.info.error.message);
-        const QString preview = row.info.secret.isEmpty() ? QStringLiteral("-")
-                                                          : maskSecret(row.info.secret);
+        const QString preview
+            = row.info.secret.isEmpty() ? QStringLiteral("-") : maskSecret(row.info.secret);
         out += QStringLiteral("%1  %2  %3%4\n")
                    .arg(row.provider.id, -idWidth)
-                   .arg(row.info.error.ok() ? locationId(row.info.location) : QStringLiteral("?"), -8)
+                   .arg(row.info.error.ok() ? locationId(row.info.location) : QStringLiteral("?"),
+                        -8)
                    .arg(preview, note);
         wipeSecret(row.info.secret);
     }
     if (inFile > 0 && keychain.available)
         out += QStringLiteral("\n%1 stored unencrypted in the config file. Move them into the "
                               "keychain with: choragen config:secure\n")
-                   .arg(plural(inFile, QStringLiteral("key")) + (inFile == 1 ? QStringLiteral(" is") : QStringLiteral(" are")));
+                   .arg(plural(inFile, QStringLiteral("key"))
+                        + (inFile == 1 ? QStringLiteral(" is") : QStringLiteral(" are")));
     if (conflicts > 0)
         out += QStringLiteral("\n%1: the keychain's key is used. Remove the wrong one with "
                               "config:unset and set the right one again.\n")
@@ -251,8 +256,8 @@ int Commands::secure()
     options.dryRun = m_invocation.dryRun;
     const MigrationReport report = await<MigrationReport>(
         Start<MigrationReport>([&](QObject *, std::function<void(MigrationReport)> done) {
-            migrator.migrate(options, [this](const MigrationStep &step) { printProgress(step); },
-                             done);
+            migrator.migrate(
+                options, [this](const MigrationStep &step) { printProgress(step); }, done);
         }));
     if (!report.error.ok() && report.items.isEmpty())
         return fail(report.error);
@@ -290,11 +295,12 @@ int Commands::secure()
                                 "(%2).\n")
                      .arg(m_store->configPath(), backend));
     } else {
-        printOut(QStringLiteral("Moved %1 to the keychain (%2)%3.\n")
-                     .arg(plural(moved + already, QStringLiteral("key")), backend,
-                          report.fileRewritten ? QStringLiteral(" and removed them from %1")
-                                                     .arg(m_store->configPath())
-                                               : QString()));
+        printOut(
+            QStringLiteral("Moved %1 to the keychain (%2)%3.\n")
+                .arg(plural(moved + already, QStringLiteral("key")), backend,
+                     report.fileRewritten
+                         ? QStringLiteral(" and removed them from %1").arg(m_store->configPath())
+                         : QString()));
     }
     if (!problems.isEmpty())
         printErr(QStringLiteral("choragen: some keys were not moved:\n") + problems);
@@ -306,8 +312,8 @@ int Commands::secure()
 int Commands::exportKeys()
 {
     const bool toCopy = !m_invocation.output.isEmpty();
-    const QString target = toCopy ? QFileInfo(m_invocation.output).absoluteFilePath()
-                                  : m_store->configPath();
+    const QString target
+        = toCopy ? QFileInfo(m_invocation.output).absoluteFilePath() : m_store->configPath();
     printErr(QStringLiteral("WARNING: this writes your API keys UNENCRYPTED to %1.\n"
                             "Anyone who can read that file, its backups or a commit that includes "
                             "it can use your keys.\n")
@@ -325,7 +331,9 @@ int Commands::exportKeys()
     }
     QList<Provider> providers = m_registry->providers();
     Migrator migrator(*m_store);
-    const auto progress = [this](const MigrationStep &step) { printProgress(step); };
+    const auto progress = [this](const MigrationStep &step) {
+        printProgress(step);
+    };
     const MigrationReport report = await<MigrationReport>(
         Start<MigrationReport>([&](QObject *, std::function<void(MigrationReport)> done) {
             if (toCopy)
@@ -385,10 +393,10 @@ int Commands::get()
     if (!resolveProvider(provider))
         return 2;
     CredentialStore &store = *m_store;
-    KeyInfo info = await<KeyInfo>(
-        Start<KeyInfo>([&](QObject *context, std::function<void(KeyInfo)> done) {
-            store.lookup(provider, context, done);
-        }));
+    KeyInfo info
+        = await<KeyInfo>(Start<KeyInfo>([&](QObject *context, std::function<void(KeyInfo)> done) {
+              store.lookup(provider, context, done);
+          }));
     if (!info.error.ok())
         return fail(info.error);
     if (info.conflict)

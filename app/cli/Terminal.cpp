@@ -78,7 +78,7 @@ private:
     HANDLE m_handle = nullptr;
     DWORD m_mode = 0;
 #else
-    termios m_saved{};
+    termios m_saved {};
 #endif
 };
 

@@ -21,10 +21,12 @@ private Q_SLOTS:
         constexpr int rounds = 5;
         QJsonObject providers;
         for (int i = 0; i < writers; ++i)
-            providers.insert(QStringLiteral("w%1").arg(i), QJsonObject{{QStringLiteral("label"), QStringLiteral("Writer %1").arg(i)}});
-        QJsonObject root{{QStringLiteral("credentialStorage"), QStringLiteral("file")},
-                         {QStringLiteral("providers"), providers},
-                         {QStringLiteral("keepMe"), QStringLiteral("untouched")}};
+            providers.insert(
+                QStringLiteral("w%1").arg(i),
+                QJsonObject {{QStringLiteral("label"), QStringLiteral("Writer %1").arg(i)}});
+        QJsonObject root {{QStringLiteral("credentialStorage"), QStringLiteral("file")},
+                          {QStringLiteral("providers"), providers},
+                          {QStringLiteral("keepMe"), QStringLiteral("untouched")}};
         writeConfig(dir.path(), QJsonDocument(root).toJson());
 
         int observations = 0;
@@ -33,7 +35,9 @@ private Q_SLOTS:
             for (int i = 0; i < writers; ++i) {
                 auto process = std::make_unique<QProcess>();
                 process->setProcessEnvironment(cleanEnvironment());
-                process->start(choragenBinary(), {QStringLiteral("--project"), dir.path(), QStringLiteral("config:set"), QStringLiteral("w%1").arg(i)});
+                process->start(choragenBinary(),
+                               {QStringLiteral("--project"), dir.path(),
+                                QStringLiteral("config:set"), QStringLiteral("w%1").arg(i)});
                 QVERIFY(process->waitForStarted());
                 process->write(fakeKey(QStringLiteral("w%1").arg(i), round));
                 process->closeWriteChannel();
@@ -58,9 +62,11 @@ private Q_SLOTS:
             const QJsonObject keys = config.value(QStringLiteral("apiKeys")).toObject();
             for (int i = 0; i < writers; ++i) {
                 const QString id = QStringLiteral("w%1").arg(i);
-                QVERIFY2(keys.value(id).toString().toUtf8() == fakeKey(id, round), qPrintable(id + QStringLiteral(" lost")));
+                QVERIFY2(keys.value(id).toString().toUtf8() == fakeKey(id, round),
+                         qPrintable(id + QStringLiteral(" lost")));
             }
-            QCOMPARE(config.value(QStringLiteral("keepMe")).toString(), QStringLiteral("untouched"));
+            QCOMPARE(config.value(QStringLiteral("keepMe")).toString(),
+                     QStringLiteral("untouched"));
             QCOMPARE(config.value(QStringLiteral("providers")).toObject().size(), writers);
         }
         qInfo("checked the file %d times while writers ran", observations);

@@ -40,18 +40,18 @@ QProcessEnvironment noBusEnvironment(const QString &runtimeDir)
 }
 
 // A session bus with no service folders: nothing, not even a keyring, can be activated.
-const char *const busConfigWithoutServices =
-    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-    "<busconfig>\n"
-    "  <type>session</type>\n"
-    "  <listen>unix:tmpdir=/tmp</listen>\n"
-    "  <policy context=\"default\">\n"
-    "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-    "    <allow eavesdrop=\"true\"/>\n"
-    "    <allow own=\"*\"/>\n"
-    "  </policy>\n"
-    "</busconfig>\n";
+const char *const busConfigWithoutServices
+    = "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+      " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+      "<busconfig>\n"
+      "  <type>session</type>\n"
+      "  <listen>unix:tmpdir=/tmp</listen>\n"
+      "  <policy context=\"default\">\n"
+      "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+      "    <allow eavesdrop=\"true\"/>\n"
+      "    <allow own=\"*\"/>\n"
+      "  </policy>\n"
+      "</busconfig>\n";
 
 } // namespace
 
@@ -64,7 +64,7 @@ private:
     QString project() const { return m_dir->filePath(QStringLiteral("project")); }
     QStringList at(const QStringList &more) const
     {
-        return QStringList{QStringLiteral("--project"), project()} + more;
+        return QStringList {QStringLiteral("--project"), project()} + more;
     }
 
     // Runs choragen inside a second, private D-Bus session with its own HOME, after
@@ -79,11 +79,17 @@ private:
         env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/.local/share"));
         env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home + QStringLiteral("/run"));
         QDir(home).mkpath(QStringLiteral("run"));
-        QFile::setPermissions(home + QStringLiteral("/run"), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QFile::setPermissions(home + QStringLiteral("/run"),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                  | QFileDevice::ExeOwner);
         QDir(home).mkpath(QStringLiteral(".local/share/keyrings"));
-        const QString script = keyringSetup + QStringLiteral(" >/dev/null 2>&1; exec \"$0\" \"$@\"");
+        const QString script
+            = keyringSetup + QStringLiteral(" >/dev/null 2>&1; exec \"$0\" \"$@\"");
         return runProgram(QStringLiteral("dbus-run-session"),
-                          busOptions + QStringList{QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"), script, choragenBinary()} + arguments,
+                          busOptions
+                              + QStringList {QStringLiteral("--"), QStringLiteral("sh"),
+                                             QStringLiteral("-c"), script, choragenBinary()}
+                              + arguments,
                           input, env);
     }
 
@@ -100,29 +106,42 @@ private Q_SLOTS:
 
     void noDBusFallsBackToFileAndSaysWhy()
     {
-        const QProcessEnvironment env = noBusEnvironment(m_dir->filePath(QStringLiteral("runtime")));
-        const Run status = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, env);
+        const QProcessEnvironment env
+            = noBusEnvironment(m_dir->filePath(QStringLiteral("runtime")));
+        const Run status
+            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, env);
         QCOMPARE(status.exitCode, 0);
         const QJsonObject json = statusJson(status);
         QCOMPARE(json.value(QStringLiteral("storage")).toString(), QStringLiteral("file"));
         const QJsonObject keychain = json.value(QStringLiteral("keychain")).toObject();
         QCOMPARE(keychain.value(QStringLiteral("available")).toBool(), false);
-        QCOMPARE(keychain.value(QStringLiteral("reason")).toString(), QStringLiteral("no-dbus-session"));
-        QVERIFY(keychain.value(QStringLiteral("fix")).toString().contains(QStringLiteral("dbus-run-session")));
+        QCOMPARE(keychain.value(QStringLiteral("reason")).toString(),
+                 QStringLiteral("no-dbus-session"));
+        QVERIFY(keychain.value(QStringLiteral("fix"))
+                    .toString()
+                    .contains(QStringLiteral("dbus-run-session")));
 
         const QByteArray key = fakeKey(QStringLiteral("openai"));
-        const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("openai")}), key, env);
+        const Run set
+            = choragen(at({QStringLiteral("config:set"), QStringLiteral("openai")}), key, env);
         QCOMPARE(set.exitCode, 0);
         // Loud, with the reason: never a silent downgrade.
         QVERIFY2(set.err.contains("D-Bus") && set.err.contains("unencrypted"), set.err.constData());
         QVERIFY(!set.all().contains("not-a-real-key"));
         const QJsonObject config = QJsonDocument::fromJson(readConfig(project())).object();
-        QVERIFY(config.value(QStringLiteral("apiKeys")).toObject().value(QStringLiteral("openai")).toString().toUtf8() == key);
+        QVERIFY(config.value(QStringLiteral("apiKeys"))
+                    .toObject()
+                    .value(QStringLiteral("openai"))
+                    .toString()
+                    .toUtf8()
+                == key);
         // The fallback is not a decision: once a keychain shows up, keys can move there.
         QVERIFY(!config.contains(QStringLiteral("credentialStorage")));
-        QCOMPARE(QFileInfo(configPath(project())).permissions() & 0x0077, QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(configPath(project())).permissions() & 0x0077,
+                 QFileDevice::Permissions());
 
-        const Run get = choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")}), {}, env);
+        const Run get
+            = choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")}), {}, env);
         QCOMPARE(get.exitCode, 0);
         QVERIFY(get.out.trimmed() == key);
     }
@@ -131,14 +150,21 @@ private Q_SLOTS:
     {
         const QByteArray original = R"({"credentialStorage": "keychain", "other": true})";
         writeConfig(project(), original);
-        const QProcessEnvironment env = noBusEnvironment(m_dir->filePath(QStringLiteral("runtime")));
-        const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), fakeKey(QStringLiteral("anthropic")), env);
+        const QProcessEnvironment env
+            = noBusEnvironment(m_dir->filePath(QStringLiteral("runtime")));
+        const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}),
+                                 fakeKey(QStringLiteral("anthropic")), env);
         QCOMPARE(set.exitCode, 3);
         QVERIFY(set.err.contains("fix:"));
         QCOMPARE(readConfig(project()), original);
-        QCOMPARE(choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}), {}, env).exitCode, 3);
+        QCOMPARE(choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}), {}, env)
+                     .exitCode,
+                 3);
         QCOMPARE(choragen(at({QStringLiteral("config:status")}), {}, env).exitCode, 3);
-        QCOMPARE(choragen(at({QStringLiteral("config:unset"), QStringLiteral("anthropic")}), {}, env).exitCode, 3);
+        QCOMPARE(
+            choragen(at({QStringLiteral("config:unset"), QStringLiteral("anthropic")}), {}, env)
+                .exitCode,
+            3);
         QCOMPARE(readConfig(project()), original);
     }
 
@@ -146,7 +172,8 @@ private Q_SLOTS:
     {
         const QByteArray original = R"({"apiKeys": {"openai": "sk-FAKE-openai-not-a-real-key-1"}})";
         writeConfig(project(), original);
-        const Run run = choragen(at({QStringLiteral("--migrate")}), {}, noBusEnvironment(m_dir->filePath(QStringLiteral("runtime"))));
+        const Run run = choragen(at({QStringLiteral("--migrate")}), {},
+                                 noBusEnvironment(m_dir->filePath(QStringLiteral("runtime"))));
         QCOMPARE(run.exitCode, 3);
         QVERIFY(run.err.contains("D-Bus"));
         QVERIFY(!run.all().contains("not-a-real-key"));
@@ -161,31 +188,48 @@ private Q_SLOTS:
         conf.write(busConfigWithoutServices);
         conf.close();
         const QString home = m_dir->filePath(QStringLiteral("home"));
-        const QStringList options{QStringLiteral("--config-file=") + busConfig};
-        const Run status = inOwnSession(home, QStringLiteral("true"), at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, options);
+        const QStringList options {QStringLiteral("--config-file=") + busConfig};
+        const Run status = inOwnSession(
+            home, QStringLiteral("true"),
+            at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, options);
         QVERIFY2(status.exitCode == 0, status.err.constData());
-        const QJsonObject keychain = statusJson(status).value(QStringLiteral("keychain")).toObject();
-        QCOMPARE(keychain.value(QStringLiteral("reason")).toString(), QStringLiteral("no-secret-service"));
-        QVERIFY(keychain.value(QStringLiteral("fix")).toString().contains(QStringLiteral("gnome-keyring")));
+        const QJsonObject keychain
+            = statusJson(status).value(QStringLiteral("keychain")).toObject();
+        QCOMPARE(keychain.value(QStringLiteral("reason")).toString(),
+                 QStringLiteral("no-secret-service"));
+        QVERIFY(keychain.value(QStringLiteral("fix"))
+                    .toString()
+                    .contains(QStringLiteral("gnome-keyring")));
 
-        const Run set = inOwnSession(home, QStringLiteral("true"), at({QStringLiteral("config:set"), QStringLiteral("google")}), fakeKey(QStringLiteral("google")), options);
+        const Run set = inOwnSession(home, QStringLiteral("true"),
+                                     at({QStringLiteral("config:set"), QStringLiteral("google")}),
+                                     fakeKey(QStringLiteral("google")), options);
         QCOMPARE(set.exitCode, 0);
         QVERIFY(set.err.contains("gnome-keyring"));
-        QVERIFY(QJsonDocument::fromJson(readConfig(project())).object().value(QStringLiteral("apiKeys")).toObject().contains(QStringLiteral("google")));
+        QVERIFY(QJsonDocument::fromJson(readConfig(project()))
+                    .object()
+                    .value(QStringLiteral("apiKeys"))
+                    .toObject()
+                    .contains(QStringLiteral("google")));
     }
 
     void lockedKeyringLosesNothing()
     {
         const QString home = m_dir->filePath(QStringLiteral("home"));
         // Create a login keyring holding one key, then come back with it locked.
-        const QString unlock = QStringLiteral("printf test-password | gnome-keyring-daemon --unlock --components=secrets");
+        const QString unlock = QStringLiteral(
+            "printf test-password | gnome-keyring-daemon --unlock --components=secrets");
         QTemporaryDir seedProject;
-        const Run seed = inOwnSession(home, unlock, {QStringLiteral("--project"), seedProject.path(), QStringLiteral("config:set"), QStringLiteral("openai"), QStringLiteral("--storage"), QStringLiteral("keychain")},
+        const Run seed = inOwnSession(home, unlock,
+                                      {QStringLiteral("--project"), seedProject.path(),
+                                       QStringLiteral("config:set"), QStringLiteral("openai"),
+                                       QStringLiteral("--storage"), QStringLiteral("keychain")},
                                       fakeKey(QStringLiteral("openai"), 5));
         QVERIFY2(seed.exitCode == 0, seed.err.constData());
         const QString locked = QStringLiteral("gnome-keyring-daemon --start --components=secrets");
 
-        const QByteArray original = R"({"apiKeys": {"anthropic": "sk-ant-FAKE-not-a-real-key-0001"}})";
+        const QByteArray original
+            = R"({"apiKeys": {"anthropic": "sk-ant-FAKE-not-a-real-key-0001"}})";
         writeConfig(project(), original);
         const Run migrate = inOwnSession(home, locked, at({QStringLiteral("--migrate")}));
         QCOMPARE(migrate.exitCode, 3);
@@ -196,37 +240,65 @@ private Q_SLOTS:
 
         // The locked keyring holds a key: it must not be reported as absent.
         writeConfig(project(), R"({"credentialStorage": "keychain"})");
-        const Run get = inOwnSession(home, locked, at({QStringLiteral("config:get"), QStringLiteral("openai")}));
+        const Run get = inOwnSession(home, locked,
+                                     at({QStringLiteral("config:get"), QStringLiteral("openai")}));
         QCOMPARE(get.exitCode, 3);
         QVERIFY(get.err.contains("locked"));
-        const Run set = inOwnSession(home, locked, at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), fakeKey(QStringLiteral("anthropic")));
+        const Run set = inOwnSession(
+            home, locked, at({QStringLiteral("config:set"), QStringLiteral("anthropic")}),
+            fakeKey(QStringLiteral("anthropic")));
         QCOMPARE(set.exitCode, 3);
         QCOMPARE(readConfig(project()), QByteArray(R"({"credentialStorage": "keychain"})"));
 
         // Unlocked again, the key is still there.
-        const Run after = inOwnSession(home, unlock, at({QStringLiteral("config:get"), QStringLiteral("openai")}));
+        const Run after = inOwnSession(
+            home, unlock, at({QStringLiteral("config:get"), QStringLiteral("openai")}));
         QCOMPARE(after.exitCode, 0);
         QVERIFY(after.out.trimmed() == fakeKey(QStringLiteral("openai"), 5));
     }
 
     void environmentVariableWins()
     {
-        writeConfig(project(), R"({"apiKeys": {"anthropic": "sk-ant-FAKE-file-not-a-real-key-1"}})");
-        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"), QStringLiteral("--storage"), QStringLiteral("keychain")}),
-                          fakeKey(QStringLiteral("openai"))).exitCode, 0);
+        writeConfig(project(),
+                    R"({"apiKeys": {"anthropic": "sk-ant-FAKE-file-not-a-real-key-1"}})");
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"),
+                              QStringLiteral("--storage"), QStringLiteral("keychain")}),
+                          fakeKey(QStringLiteral("openai")))
+                     .exitCode,
+                 0);
         QProcessEnvironment env = cleanEnvironment();
-        env.insert(QStringLiteral("ANTHROPIC_API_KEY"), QStringLiteral("sk-ant-FAKE-env-not-a-real-key-2"));
-        env.insert(QStringLiteral("OPENAI_API_KEY"), QStringLiteral("sk-FAKE-env-openai-not-a-real-key-3"));
-        QVERIFY(choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}), {}, env).out.trimmed() == "sk-ant-FAKE-env-not-a-real-key-2");
-        QVERIFY(choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")}), {}, env).out.trimmed() == "sk-FAKE-env-openai-not-a-real-key-3");
-        const Run status = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, env);
-        QCOMPARE(providerEntry(statusJson(status), QStringLiteral("anthropic")).value(QStringLiteral("location")).toString(), QStringLiteral("env"));
-        QCOMPARE(providerEntry(statusJson(status), QStringLiteral("openai")).value(QStringLiteral("location")).toString(), QStringLiteral("env"));
+        env.insert(QStringLiteral("ANTHROPIC_API_KEY"),
+                   QStringLiteral("sk-ant-FAKE-env-not-a-real-key-2"));
+        env.insert(QStringLiteral("OPENAI_API_KEY"),
+                   QStringLiteral("sk-FAKE-env-openai-not-a-real-key-3"));
+        QVERIFY(choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}), {}, env)
+                    .out.trimmed()
+                == "sk-ant-FAKE-env-not-a-real-key-2");
+        QVERIFY(choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")}), {}, env)
+                    .out.trimmed()
+                == "sk-FAKE-env-openai-not-a-real-key-3");
+        const Run status
+            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, env);
+        QCOMPARE(providerEntry(statusJson(status), QStringLiteral("anthropic"))
+                     .value(QStringLiteral("location"))
+                     .toString(),
+                 QStringLiteral("env"));
+        QCOMPARE(providerEntry(statusJson(status), QStringLiteral("openai"))
+                     .value(QStringLiteral("location"))
+                     .toString(),
+                 QStringLiteral("env"));
         QVERIFY(!status.out.contains("not-a-real-key"));
         // Without the variables the stored keys are back, in read order.
-        const QJsonObject plain = statusJson(choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")})));
-        QCOMPARE(providerEntry(plain, QStringLiteral("anthropic")).value(QStringLiteral("location")).toString(), QStringLiteral("file"));
-        QCOMPARE(providerEntry(plain, QStringLiteral("openai")).value(QStringLiteral("location")).toString(), QStringLiteral("keychain"));
+        const QJsonObject plain
+            = statusJson(choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")})));
+        QCOMPARE(providerEntry(plain, QStringLiteral("anthropic"))
+                     .value(QStringLiteral("location"))
+                     .toString(),
+                 QStringLiteral("file"));
+        QCOMPARE(providerEntry(plain, QStringLiteral("openai"))
+                     .value(QStringLiteral("location"))
+                     .toString(),
+                 QStringLiteral("keychain"));
     }
 };
 

@@ -42,7 +42,8 @@ QJsonObject parse(const QByteArray &content)
 // Every key is readable, from the keychain or the file, with its exact value.
 bool everyKeyReadable(const QString &project, const QStringList &ids, int generation, QString *why)
 {
-    const QJsonObject inFile = parse(readConfig(project)).value(QStringLiteral("apiKeys")).toObject();
+    const QJsonObject inFile
+        = parse(readConfig(project)).value(QStringLiteral("apiKeys")).toObject();
     for (const QString &id : ids) {
         bool found = false;
         const QByteArray fromKeychain = secretToolLookup(id, &found);
@@ -72,7 +73,7 @@ private:
     QString project() const { return m_dir->path(); }
     QStringList at(const QStringList &more) const
     {
-        return QStringList{QStringLiteral("--project"), project()} + more;
+        return QStringList {QStringLiteral("--project"), project()} + more;
     }
 
     // The crash points a full run passes, in order.
@@ -85,8 +86,8 @@ private:
         const QString trace = scratch.filePath(QStringLiteral("trace"));
         QProcessEnvironment env = cleanEnvironment();
         env.insert(QStringLiteral("CHORAGEN_CRASH_TRACE"), trace);
-        const Run run = choragen(QStringList{QStringLiteral("--project"), scratch.path()} + arguments,
-                                 input, env);
+        const Run run = choragen(
+            QStringList {QStringLiteral("--project"), scratch.path()} + arguments, input, env);
         if (run.exitCode != 0)
             return {};
         QFile file(trace);
@@ -138,7 +139,8 @@ private Q_SLOTS:
         }
         const QJsonObject config = parse(readConfig(project()));
         QVERIFY(!config.contains(QStringLiteral("apiKeys")));
-        QCOMPARE(config.value(QStringLiteral("credentialStorage")).toString(), QStringLiteral("keychain"));
+        QCOMPARE(config.value(QStringLiteral("credentialStorage")).toString(),
+                 QStringLiteral("keychain"));
         QCOMPARE(config.value(QStringLiteral("model")).toString(), QStringLiteral("claude-test"));
         // One progress line per key, none with a secret.
         QCOMPARE(run.err.count("\n"), qsizetype(count));
@@ -176,8 +178,9 @@ private Q_SLOTS:
     {
         // The keychain already holds another openai key (set from another project).
         QTemporaryDir other;
-        const Run seed = choragen({QStringLiteral("--project"), other.path(), QStringLiteral("config:set"),
-                                   QStringLiteral("openai"), QStringLiteral("--storage"), QStringLiteral("keychain")},
+        const Run seed = choragen({QStringLiteral("--project"), other.path(),
+                                   QStringLiteral("config:set"), QStringLiteral("openai"),
+                                   QStringLiteral("--storage"), QStringLiteral("keychain")},
                                   fakeKey(QStringLiteral("openai"), 9));
         QCOMPARE(seed.exitCode, 0);
         const QStringList ids = providerIds(3);
@@ -191,12 +194,20 @@ private Q_SLOTS:
         // Nothing overwritten: the keychain keeps its key, the file keeps its own.
         QVERIFY(secretToolLookup(QStringLiteral("openai")) == fakeKey(QStringLiteral("openai"), 9));
         const QJsonObject config = parse(readConfig(project()));
-        QVERIFY(config.value(QStringLiteral("apiKeys")).toObject().value(QStringLiteral("openai")).toString().toUtf8()
+        QVERIFY(config.value(QStringLiteral("apiKeys"))
+                    .toObject()
+                    .value(QStringLiteral("openai"))
+                    .toString()
+                    .toUtf8()
                 == fakeKey(QStringLiteral("openai")));
-        QVERIFY(config.value(QStringLiteral("credentialStorage")).toString() != QStringLiteral("keychain"));
+        QVERIFY(config.value(QStringLiteral("credentialStorage")).toString()
+                != QStringLiteral("keychain"));
         // The others did move.
-        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == fakeKey(QStringLiteral("anthropic")));
-        QVERIFY(!config.value(QStringLiteral("apiKeys")).toObject().contains(QStringLiteral("anthropic")));
+        QVERIFY(secretToolLookup(QStringLiteral("anthropic"))
+                == fakeKey(QStringLiteral("anthropic")));
+        QVERIFY(!config.value(QStringLiteral("apiKeys"))
+                     .toObject()
+                     .contains(QStringLiteral("anthropic")));
         // status reports the conflict rather than hiding it.
         const Run status = choragen(at({QStringLiteral("config:status")}));
         QVERIFY(status.out.contains("CONFLICT"));
@@ -218,7 +229,8 @@ private Q_SLOTS:
             QVERIFY2(crashed.exitCode == 77, qPrintable(point));
             QVERIFY2(isValidJsonObject(readConfig(project())), qPrintable(point));
             QString why;
-            QVERIFY2(everyKeyReadable(project(), ids, 0, &why), qPrintable(point + QStringLiteral(": ") + why));
+            QVERIFY2(everyKeyReadable(project(), ids, 0, &why),
+                     qPrintable(point + QStringLiteral(": ") + why));
 
             const Run rerun = choragen(at({QStringLiteral("--migrate")}));
             QVERIFY2(rerun.exitCode == 0, qPrintable(point + QString::fromUtf8(rerun.err)));
@@ -237,14 +249,17 @@ private Q_SLOTS:
         QVERIFY(run.err.contains("UNENCRYPTED"));
         QVERIFY(!run.all().contains("not-a-real-key"));
         const QJsonObject config = parse(readConfig(project()));
-        QCOMPARE(config.value(QStringLiteral("credentialStorage")).toString(), QStringLiteral("file"));
+        QCOMPARE(config.value(QStringLiteral("credentialStorage")).toString(),
+                 QStringLiteral("file"));
         for (const QString &id : ids) {
-            QVERIFY(config.value(QStringLiteral("apiKeys")).toObject().value(id).toString().toUtf8() == fakeKey(id));
+            QVERIFY(config.value(QStringLiteral("apiKeys")).toObject().value(id).toString().toUtf8()
+                    == fakeKey(id));
             bool found = true;
             secretToolLookup(id, &found);
             QVERIFY2(!found, qPrintable(id));
         }
-        QCOMPARE(QFileInfo(configPath(project())).permissions() & 0x0077, QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(configPath(project())).permissions() & 0x0077,
+                 QFileDevice::Permissions());
     }
 
     void crashAtEveryExportStepLosesNothing()
@@ -256,18 +271,25 @@ private Q_SLOTS:
             QCOMPARE(choragen(at({QStringLiteral("--migrate")})).exitCode, 0);
             seeded = readConfig(project());
         }
-        const QStringList exportArgs{QStringLiteral("config:export"), QStringLiteral("--yes")};
+        const QStringList exportArgs {QStringLiteral("config:export"), QStringLiteral("--yes")};
         // Trace a full export in a scratch project whose keys were migrated the same way.
         QTemporaryDir scratch;
         writeConfig(scratch.path(), configWithKeys(ids));
-        QCOMPARE(choragen({QStringLiteral("--project"), scratch.path(), QStringLiteral("--migrate")}).exitCode, 0);
+        QCOMPARE(
+            choragen({QStringLiteral("--project"), scratch.path(), QStringLiteral("--migrate")})
+                .exitCode,
+            0);
         QProcessEnvironment traceEnv = cleanEnvironment();
         const QString trace = scratch.filePath(QStringLiteral("trace"));
         traceEnv.insert(QStringLiteral("CHORAGEN_CRASH_TRACE"), trace);
-        QCOMPARE(choragen(QStringList{QStringLiteral("--project"), scratch.path()} + exportArgs, {}, traceEnv).exitCode, 0);
+        QCOMPARE(choragen(QStringList {QStringLiteral("--project"), scratch.path()} + exportArgs,
+                          {}, traceEnv)
+                     .exitCode,
+                 0);
         QFile traceFile(trace);
         QVERIFY(traceFile.open(QIODevice::ReadOnly));
-        const QStringList points = QString::fromUtf8(traceFile.readAll()).split(u'\n', Qt::SkipEmptyParts);
+        const QStringList points
+            = QString::fromUtf8(traceFile.readAll()).split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(points.size(), 1 + ids.size());
 
         for (const QString &point : points) {
@@ -279,7 +301,8 @@ private Q_SLOTS:
             QVERIFY2(choragen(at(exportArgs), {}, env).exitCode == 77, qPrintable(point));
             QVERIFY(isValidJsonObject(readConfig(project())));
             QString why;
-            QVERIFY2(everyKeyReadable(project(), ids, 0, &why), qPrintable(point + QStringLiteral(": ") + why));
+            QVERIFY2(everyKeyReadable(project(), ids, 0, &why),
+                     qPrintable(point + QStringLiteral(": ") + why));
             QCOMPARE(choragen(at(exportArgs)).exitCode, 0);
             QVERIFY2(everyKeyReadable(project(), ids, 0, &why), qPrintable(why));
             for (const QString &id : ids) {
@@ -294,7 +317,8 @@ private Q_SLOTS:
     {
         const QString id = QStringLiteral("anthropic");
         const QByteArray config = configWithKeys({id}, 1); // the old key, in the file
-        const QStringList setArgs{QStringLiteral("config:set"), id, QStringLiteral("--storage"), QStringLiteral("keychain")};
+        const QStringList setArgs {QStringLiteral("config:set"), id, QStringLiteral("--storage"),
+                                   QStringLiteral("keychain")};
         const QStringList points = crashPoints(setArgs, config, fakeKey(id, 2));
         QCOMPARE(points.size(), 3);
         for (const QString &point : points) {
@@ -307,7 +331,8 @@ private Q_SLOTS:
             // The old key or the new one is readable, never neither.
             QString whyOld;
             QString whyNew;
-            QVERIFY2(everyKeyReadable(project(), {id}, 1, &whyOld) || everyKeyReadable(project(), {id}, 2, &whyNew),
+            QVERIFY2(everyKeyReadable(project(), {id}, 1, &whyOld)
+                         || everyKeyReadable(project(), {id}, 2, &whyNew),
                      qPrintable(point));
             QCOMPARE(choragen(at(setArgs), fakeKey(id, 2)).exitCode, 0);
             const Run get = choragen(at({QStringLiteral("config:get"), id}));
@@ -322,18 +347,26 @@ private Q_SLOTS:
         QCOMPARE(choragen(at({QStringLiteral("--migrate")})).exitCode, 0);
         const QByteArray before = readConfig(project());
         const QString copy = m_dir->filePath(QStringLiteral("backup.json"));
-        const Run run = choragen(at({QStringLiteral("config:export"), QStringLiteral("--output"), copy, QStringLiteral("--yes")}));
+        const Run run = choragen(at({QStringLiteral("config:export"), QStringLiteral("--output"),
+                                     copy, QStringLiteral("--yes")}));
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(readConfig(project()), before);
         QFile file(copy);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject exported = parse(file.readAll());
-        QVERIFY(exported.value(QStringLiteral("apiKeys")).toObject().value(QStringLiteral("google")).toString().toUtf8()
+        QVERIFY(exported.value(QStringLiteral("apiKeys"))
+                    .toObject()
+                    .value(QStringLiteral("google"))
+                    .toString()
+                    .toUtf8()
                 == fakeKey(QStringLiteral("google")));
         QCOMPARE(QFileInfo(copy).permissions() & 0x0077, QFileDevice::Permissions());
         QVERIFY(secretToolLookup(QStringLiteral("google")) == fakeKey(QStringLiteral("google")));
         // An existing file is never overwritten.
-        QCOMPARE(choragen(at({QStringLiteral("config:export"), QStringLiteral("--output"), copy, QStringLiteral("--yes")})).exitCode, 1);
+        QCOMPARE(choragen(at({QStringLiteral("config:export"), QStringLiteral("--output"), copy,
+                              QStringLiteral("--yes")}))
+                     .exitCode,
+                 1);
     }
 };
 

@@ -11,7 +11,8 @@ QProcessEnvironment cleanEnvironment()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const QString &name : env.keys()) {
-        if (name.endsWith(QLatin1String("_API_KEY")) || name.startsWith(QLatin1String("CHORAGEN_CRASH")))
+        if (name.endsWith(QLatin1String("_API_KEY"))
+            || name.startsWith(QLatin1String("CHORAGEN_CRASH")))
             env.remove(name);
     }
     return env;
@@ -98,7 +99,7 @@ QByteArray readConfig(const QString &projectDir)
 
 bool isValidJsonObject(const QByteArray &content)
 {
-    QJsonParseError error{};
+    QJsonParseError error {};
     const QJsonDocument doc = QJsonDocument::fromJson(content, &error);
     return error.error == QJsonParseError::NoError && doc.isObject();
 }
@@ -114,8 +115,9 @@ QByteArray fakeKey(const QString &providerId, int number)
 bool secretServiceRunning()
 {
     QProcess process;
-    process.start(QStringLiteral("secret-tool"),
-                  {QStringLiteral("search"), QStringLiteral("server"), QStringLiteral("choragen-probe")});
+    process.start(
+        QStringLiteral("secret-tool"),
+        {QStringLiteral("search"), QStringLiteral("server"), QStringLiteral("choragen-probe")});
     process.waitForFinished(30000);
     return process.exitStatus() == QProcess::NormalExit
         && !process.readAllStandardError().contains("not activate");

@@ -37,7 +37,9 @@ QByteArray readRaw(const QString &path)
 
 int modeOf(const QString &path)
 {
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
         return -1;
     return int(st.st_mode & 0777);
@@ -47,9 +49,10 @@ int modeOf(const QString &path)
 bool makeUnwritable(const QString &folder, bool on)
 {
     if (::geteuid() != 0)
-        return QFile::setPermissions(folder, on ? QFileDevice::ReadOwner | QFileDevice::ExeOwner
-                                                : QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                                     | QFileDevice::ExeOwner);
+        return QFile::setPermissions(folder,
+                                     on ? QFileDevice::ReadOwner | QFileDevice::ExeOwner
+                                        : QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                             | QFileDevice::ExeOwner);
     return QProcess::execute(QStringLiteral("chattr"),
                              {on ? QStringLiteral("+i") : QStringLiteral("-i"), folder})
         == 0;
@@ -80,13 +83,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("position");
-        QTest::newRow("trailing comma") << QByteArray("{\n  \"a\": 1,\n}\n") << QStringLiteral(":3:1:");
+        QTest::newRow("trailing comma")
+            << QByteArray("{\n  \"a\": 1,\n}\n") << QStringLiteral(":3:1:");
         QTest::newRow("missing colon") << QByteArray("{\"a\" 1}") << QStringLiteral(":1:6:");
         QTest::newRow("unterminated string")
-            << QByteArray("{\n\"apiKeys\": {\"openai\": \"sk-FAKE-unterminated") << QStringLiteral(":2:");
-        QTest::newRow("bare word") << QByteArray("{\n\n    \"x\": nope\n}") << QStringLiteral(":3:");
+            << QByteArray("{\n\"apiKeys\": {\"openai\": \"sk-FAKE-unterminated")
+            << QStringLiteral(":2:");
+        QTest::newRow("bare word")
+            << QByteArray("{\n\n    \"x\": nope\n}") << QStringLiteral(":3:");
         QTest::newRow("garbage after object") << QByteArray("{}\n}") << QStringLiteral(":2:1:");
-        QTest::newRow("invalid utf-8") << QByteArray("{\"label\": \"caf\xff\"}") << QStringLiteral(":1:");
+        QTest::newRow("invalid utf-8")
+            << QByteArray("{\"label\": \"caf\xff\"}") << QStringLiteral(":1:");
         QTest::newRow("empty file") << QByteArray("") << QString();
         QTest::newRow("only whitespace") << QByteArray("  \n ") << QString();
     }
@@ -114,14 +121,23 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("top-level array") << QByteArray("[1, 2]") << QStringLiteral("top level");
-        QTest::newRow("apiKeys array") << QByteArray("{\"apiKeys\": [\"sk-FAKE\"]}") << QStringLiteral("apiKeys");
-        QTest::newRow("key is number") << QByteArray("{\"apiKeys\": {\"openai\": 42}}") << QStringLiteral("apiKeys.openai");
-        QTest::newRow("key is null") << QByteArray("{\"apiKeys\": {\"openai\": null}}") << QStringLiteral("apiKeys.openai");
-        QTest::newRow("storage word") << QByteArray("{\"credentialStorage\": \"cloud\"}") << QStringLiteral("credentialStorage");
-        QTest::newRow("storage number") << QByteArray("{\"credentialStorage\": 1}") << QStringLiteral("credentialStorage");
-        QTest::newRow("providers string") << QByteArray("{\"providers\": \"mistral\"}") << QStringLiteral("providers");
-        QTest::newRow("provider env number") << QByteArray("{\"providers\": {\"mistral\": {\"env\": 3}}}") << QStringLiteral("providers.mistral.env");
-        QTest::newRow("bad provider id") << QByteArray("{\"apiKeys\": {\"Open AI\": \"sk-FAKE\"}}") << QStringLiteral("provider id");
+        QTest::newRow("apiKeys array")
+            << QByteArray("{\"apiKeys\": [\"sk-FAKE\"]}") << QStringLiteral("apiKeys");
+        QTest::newRow("key is number")
+            << QByteArray("{\"apiKeys\": {\"openai\": 42}}") << QStringLiteral("apiKeys.openai");
+        QTest::newRow("key is null")
+            << QByteArray("{\"apiKeys\": {\"openai\": null}}") << QStringLiteral("apiKeys.openai");
+        QTest::newRow("storage word") << QByteArray("{\"credentialStorage\": \"cloud\"}")
+                                      << QStringLiteral("credentialStorage");
+        QTest::newRow("storage number")
+            << QByteArray("{\"credentialStorage\": 1}") << QStringLiteral("credentialStorage");
+        QTest::newRow("providers string")
+            << QByteArray("{\"providers\": \"mistral\"}") << QStringLiteral("providers");
+        QTest::newRow("provider env number")
+            << QByteArray("{\"providers\": {\"mistral\": {\"env\": 3}}}")
+            << QStringLiteral("providers.mistral.env");
+        QTest::newRow("bad provider id") << QByteArray("{\"apiKeys\": {\"Open AI\": \"sk-FAKE\"}}")
+                                         << QStringLiteral("provider id");
     }
 
     void wrongTypesAreRejected()
@@ -141,10 +157,11 @@ private Q_SLOTS:
     void utf8BomIsAccepted()
     {
         QTemporaryDir dir;
-        const QString path = writeRaw(dir, QByteArray("\xEF\xBB\xBF{\"apiKeys\": {\"openai\": \"sk-FAKE-bom-0000000000\"}}"));
+        const QString path = writeRaw(
+            dir, QByteArray("\xEF\xBB\xBF{\"apiKeys\": {\"openai\": \"sk-FAKE-bom-0000000000\"}}"));
         ConfigFile config(path);
         QVERIFY(config.load().ok());
-        QCOMPARE(config.apiKeyProviders(), QStringList{QStringLiteral("openai")});
+        QCOMPARE(config.apiKeyProviders(), QStringList {QStringLiteral("openai")});
         QVERIFY(config.apiKey(QStringLiteral("openai")) == "sk-FAKE-bom-0000000000");
     }
 
@@ -218,8 +235,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = writeRaw(dir, "{}");
-        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                        | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        QFile::setPermissions(path,
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                  | QFileDevice::ReadGroup | QFileDevice::ReadOther);
         ConfigFile config(path);
         QVERIFY(config.load().ok());
         QCOMPARE(modeOf(path), 0600);
@@ -258,7 +276,7 @@ private Q_SLOTS:
         QVERIFY(text.contains("\"deep\": true"));
         QVERIFY(text.contains("héllo ✓"));
         QVERIFY(!text.contains("openai"));
-        QCOMPARE(again.apiKeyProviders(), QStringList{QStringLiteral("google")});
+        QCOMPARE(again.apiKeyProviders(), QStringList {QStringLiteral("google")});
         QCOMPARE(again.storageMode(), std::optional(StorageMode::File));
 
         // Removing the last key drops the member altogether.
@@ -292,7 +310,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = writeRaw(
-            dir, R"({"providers": {"mistral": {"label": "Mistral", "env": "MISTRAL_API_KEY"}, "local": {}}})");
+            dir,
+            R"({"providers": {"mistral": {"label": "Mistral", "env": "MISTRAL_API_KEY"}, "local": {}}})");
         ConfigFile config(path);
         QVERIFY(config.load().ok());
         const QList<Provider> providers = config.declaredProviders();

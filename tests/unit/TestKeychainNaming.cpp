@@ -17,11 +17,16 @@ private Q_SLOTS:
         QTest::addColumn<int>("platform");
         QTest::addColumn<QString>("provider");
         QTest::addColumn<QString>("key");
-        QTest::newRow("linux") << int(KeychainPlatform::Linux) << QStringLiteral("anthropic") << QStringLiteral("anthropic-api-key");
-        QTest::newRow("macos") << int(KeychainPlatform::MacOS) << QStringLiteral("openai") << QStringLiteral("openai-api-key");
+        QTest::newRow("linux") << int(KeychainPlatform::Linux) << QStringLiteral("anthropic")
+                               << QStringLiteral("anthropic-api-key");
+        QTest::newRow("macos") << int(KeychainPlatform::MacOS) << QStringLiteral("openai")
+                               << QStringLiteral("openai-api-key");
         // QtKeychain ignores the service on Windows: the target itself carries the namespace.
-        QTest::newRow("windows") << int(KeychainPlatform::Windows) << QStringLiteral("anthropic") << QStringLiteral("choragen/anthropic-api-key");
-        QTest::newRow("windows custom") << int(KeychainPlatform::Windows) << QStringLiteral("mistral") << QStringLiteral("choragen/mistral-api-key");
+        QTest::newRow("windows") << int(KeychainPlatform::Windows) << QStringLiteral("anthropic")
+                                 << QStringLiteral("choragen/anthropic-api-key");
+        QTest::newRow("windows custom")
+            << int(KeychainPlatform::Windows) << QStringLiteral("mistral")
+            << QStringLiteral("choragen/mistral-api-key");
     }
 
     void keyPerPlatform()
@@ -38,15 +43,36 @@ private Q_SLOTS:
         QTest::addColumn<int>("keychainError");
         QTest::addColumn<QString>("message");
         QTest::addColumn<int>("expected");
-        QTest::newRow("not found") << int(QKeychain::EntryNotFound) << QString() << int(ErrorCode::NotFound);
-        QTest::newRow("no session bus") << int(QKeychain::OtherError) << QStringLiteral("Cannot autolaunch D-Bus without X11 $DISPLAY") << int(ErrorCode::NoDBusSession);
-        QTest::newRow("no service") << int(QKeychain::OtherError) << QStringLiteral("The name org.freedesktop.secrets was not provided by any .service files") << int(ErrorCode::NoSecretService);
-        QTest::newRow("locked") << int(QKeychain::AccessDenied) << QStringLiteral("Cannot create an item in a locked collection") << int(ErrorCode::KeychainLocked);
-        QTest::newRow("no login keyring") << int(QKeychain::OtherError) << QStringLiteral("Object does not exist at path “/org/freedesktop/secrets/collection/login”") << int(ErrorCode::KeychainLocked);
-        QTest::newRow("denied") << int(QKeychain::AccessDenied) << QStringLiteral("Access was denied") << int(ErrorCode::AccessDenied);
-        QTest::newRow("denied by user") << int(QKeychain::AccessDeniedByUser) << QStringLiteral("User canceled") << int(ErrorCode::AccessDenied);
-        QTest::newRow("no backend") << int(QKeychain::NoBackendAvailable) << QStringLiteral("No keychain service available") << int(ErrorCode::NoSecretService);
-        QTest::newRow("other") << int(QKeychain::OtherError) << QStringLiteral("Something odd") << int(ErrorCode::KeychainOther);
+        QTest::newRow("not found")
+            << int(QKeychain::EntryNotFound) << QString() << int(ErrorCode::NotFound);
+        QTest::newRow("no session bus")
+            << int(QKeychain::OtherError)
+            << QStringLiteral("Cannot autolaunch D-Bus without X11 $DISPLAY")
+            << int(ErrorCode::NoDBusSession);
+        QTest::newRow("no service")
+            << int(QKeychain::OtherError)
+            << QStringLiteral(
+                   "The name org.freedesktop.secrets was not provided by any .service files")
+            << int(ErrorCode::NoSecretService);
+        QTest::newRow("locked") << int(QKeychain::AccessDenied)
+                                << QStringLiteral("Cannot create an item in a locked collection")
+                                << int(ErrorCode::KeychainLocked);
+        QTest::newRow("no login keyring")
+            << int(QKeychain::OtherError)
+            << QStringLiteral(
+                   "Object does not exist at path “/org/freedesktop/secrets/collection/login”")
+            << int(ErrorCode::KeychainLocked);
+        QTest::newRow("denied") << int(QKeychain::AccessDenied)
+                                << QStringLiteral("Access was denied")
+                                << int(ErrorCode::AccessDenied);
+        QTest::newRow("denied by user")
+            << int(QKeychain::AccessDeniedByUser) << QStringLiteral("User canceled")
+            << int(ErrorCode::AccessDenied);
+        QTest::newRow("no backend")
+            << int(QKeychain::NoBackendAvailable) << QStringLiteral("No keychain service available")
+            << int(ErrorCode::NoSecretService);
+        QTest::newRow("other") << int(QKeychain::OtherError) << QStringLiteral("Something odd")
+                               << int(ErrorCode::KeychainOther);
     }
 
     void errorsAreClassified()
@@ -54,7 +80,8 @@ private Q_SLOTS:
         QFETCH(int, keychainError);
         QFETCH(QString, message);
         QFETCH(int, expected);
-        const Error error = KeychainBackend::classify(keychainError, message, QStringLiteral("Secret Service"));
+        const Error error
+            = KeychainBackend::classify(keychainError, message, QStringLiteral("Secret Service"));
         QCOMPARE(int(error.code), expected);
         if (error.code != ErrorCode::NotFound) {
             // Anything but "not found" is a failure with a fix, never an empty keychain.

@@ -16,8 +16,11 @@ private Q_SLOTS:
     void builtInsComeFirst()
     {
         const ProviderRegistry registry;
-        QCOMPARE(registry.ids(), (QStringList{QStringLiteral("anthropic"), QStringLiteral("openai"), QStringLiteral("google")}));
-        QCOMPARE(registry.find(QStringLiteral("anthropic"))->envVar, QStringLiteral("ANTHROPIC_API_KEY"));
+        QCOMPARE(registry.ids(),
+                 (QStringList {QStringLiteral("anthropic"), QStringLiteral("openai"),
+                               QStringLiteral("google")}));
+        QCOMPARE(registry.find(QStringLiteral("anthropic"))->envVar,
+                 QStringLiteral("ANTHROPIC_API_KEY"));
         QCOMPARE(registry.find(QStringLiteral("openai"))->envVar, QStringLiteral("OPENAI_API_KEY"));
         QCOMPARE(registry.find(QStringLiteral("google"))->envVar, QStringLiteral("GOOGLE_API_KEY"));
         QVERIFY(!registry.find(QStringLiteral("mistral")));
@@ -37,10 +40,14 @@ private Q_SLOTS:
         ConfigFile config(path);
         QVERIFY(config.load().ok());
         const ProviderRegistry registry(config);
-        QCOMPARE(registry.ids(), (QStringList{QStringLiteral("anthropic"), QStringLiteral("openai"), QStringLiteral("google"), QStringLiteral("mistral"), QStringLiteral("orphan")}));
+        QCOMPARE(registry.ids(),
+                 (QStringList {QStringLiteral("anthropic"), QStringLiteral("openai"),
+                               QStringLiteral("google"), QStringLiteral("mistral"),
+                               QStringLiteral("orphan")}));
         QCOMPARE(registry.find(QStringLiteral("google"))->label, QStringLiteral("Gemini"));
         QCOMPARE(registry.find(QStringLiteral("google"))->envVar, QStringLiteral("GOOGLE_API_KEY"));
-        QCOMPARE(registry.find(QStringLiteral("mistral"))->envVar, QStringLiteral("MISTRAL_API_KEY"));
+        QCOMPARE(registry.find(QStringLiteral("mistral"))->envVar,
+                 QStringLiteral("MISTRAL_API_KEY"));
         QVERIFY(!registry.find(QStringLiteral("mistral"))->builtIn);
     }
 

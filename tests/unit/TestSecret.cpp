@@ -16,7 +16,8 @@ private Q_SLOTS:
         QTest::newRow("plain") << QByteArray("sk-ant-FAKE-0001") << QByteArray("sk-ant-FAKE-0001");
         QTest::newRow("echo newline") << QByteArray("sk-FAKE-0002\n") << QByteArray("sk-FAKE-0002");
         QTest::newRow("crlf") << QByteArray("sk-FAKE-0003\r\n") << QByteArray("sk-FAKE-0003");
-        QTest::newRow("surrounding spaces") << QByteArray("  \tAIzaFAKE-0004  \n\n") << QByteArray("AIzaFAKE-0004");
+        QTest::newRow("surrounding spaces")
+            << QByteArray("  \tAIzaFAKE-0004  \n\n") << QByteArray("AIzaFAKE-0004");
         QTest::newRow("exactly 2048") << QByteArray(2048, 'k') << QByteArray(2048, 'k');
         QTest::newRow("utf-8") << QByteArray("sk-FAKE-clé") << QByteArray("sk-FAKE-clé");
     }
@@ -38,7 +39,8 @@ private Q_SLOTS:
         QTest::newRow("only newline") << QByteArray("\n") << QStringLiteral("empty");
         QTest::newRow("2049 bytes") << QByteArray(2049, 'k') << QStringLiteral("2049 bytes");
         QTest::newRow("inner space") << QByteArray("sk-FAKE one") << QStringLiteral("whitespace");
-        QTest::newRow("two lines") << QByteArray("sk-FAKE-1\nsk-FAKE-2\n") << QStringLiteral("whitespace");
+        QTest::newRow("two lines")
+            << QByteArray("sk-FAKE-1\nsk-FAKE-2\n") << QStringLiteral("whitespace");
         QTest::newRow("nul byte") << QByteArray("sk-FAKE\0x", 9) << QStringLiteral("control");
         QTest::newRow("escape") << QByteArray("sk-FAKE\x1b[0m") << QStringLiteral("control");
         QTest::newRow("delete") << QByteArray("sk-FAKE\x7f") << QStringLiteral("control");
@@ -62,12 +64,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("secret");
         QTest::addColumn<QString>("preview");
-        QTest::newRow("anthropic") << QByteArray("sk-ant-api03-FAKEFAKEFAKE-9f3a") << QStringLiteral("sk-ant-…9f3a");
-        QTest::newRow("openai project") << QByteArray("sk-proj-FAKEFAKEFAKEFAKE-1234") << QStringLiteral("sk-proj-…1234");
-        QTest::newRow("openai") << QByteArray("sk-FAKEFAKEFAKEFAKEFAKE-abcd") << QStringLiteral("sk-…abcd");
-        QTest::newRow("google") << QByteArray("AIzaFAKEFAKEFAKEFAKEFAKE-wxyz") << QStringLiteral("AIza…wxyz");
-        QTest::newRow("unknown prefix") << QByteArray("FAKEFAKEFAKEFAKE-5678") << QStringLiteral("…5678");
-        QTest::newRow("short") << QByteArray("short-FAKE") << QStringLiteral("•••• (10 characters)");
+        QTest::newRow("anthropic")
+            << QByteArray("sk-ant-api03-FAKEFAKEFAKE-9f3a") << QStringLiteral("sk-ant-…9f3a");
+        QTest::newRow("openai project")
+            << QByteArray("sk-proj-FAKEFAKEFAKEFAKE-1234") << QStringLiteral("sk-proj-…1234");
+        QTest::newRow("openai") << QByteArray("sk-FAKEFAKEFAKEFAKEFAKE-abcd")
+                                << QStringLiteral("sk-…abcd");
+        QTest::newRow("google") << QByteArray("AIzaFAKEFAKEFAKEFAKEFAKE-wxyz")
+                                << QStringLiteral("AIza…wxyz");
+        QTest::newRow("unknown prefix")
+            << QByteArray("FAKEFAKEFAKEFAKE-5678") << QStringLiteral("…5678");
+        QTest::newRow("short") << QByteArray("short-FAKE")
+                               << QStringLiteral("•••• (10 characters)");
         QTest::newRow("empty") << QByteArray() << QString();
     }
 

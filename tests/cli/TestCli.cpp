@@ -1,0 +1,331 @@
+// Black-box tests of every command and exit code. A canary key is fed in, and no output but
+// config:get's may contain it.
+#include "TestSupport.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace TestSupport;
+
+namespace {
+
+const QByteArray canary = "sk-ant-FAKE-CANARY-7f3e9a1b2c4d5e6f";
+// Any run of the canary's middle would be a leak; the masked preview shows only its tail.
+const QByteArray canaryCore = "CANARY-7f3e9a1b";
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString project() const { return m_dir->path(); }
+    QStringList at(const QStringList &more) const
+    {
+        return QStringList {QStringLiteral("--project"), project()} + more;
+    }
+    static bool leaks(const Run &run) { return run.all().contains(canaryCore); }
+
+private Q_SLOTS:
+    void init()
+    {
+        clearKeychain();
+        m_dir = std::make_unique<QTemporaryDir>();
+    }
+    void cleanup() { clearKeychain(); }
+
+    void helpAndVersion()
+    {
+        const Run help = choragen({QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        for (const char *word : {"config:secure", "config:export", "config:status", "config:set",
+                                 "config:get", "config:unset", "--migrate", "Exit codes",
+                                 "keychain unavailable", "config file invalid"})
+            QVERIFY2(help.out.contains(word), word);
+        const Run version = choragen({QStringLiteral("--version")});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith("choragen 0."));
+    }
+
+    void usageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QByteArray>("mentions");
+        QTest::newRow("unknown command")
+            << QStringList {QStringLiteral("config:frobnicate")} << QByteArray("unknown command");
+        QTest::newRow("unknown option")
+            << QStringList {QStringLiteral("--frobnicate")} << QByteArray("frobnicate");
+        QTest::newRow("set without provider")
+            << QStringList {QStringLiteral("config:set")} << QByteArray("needs a provider");
+        QTest::newRow("unknown provider")
+            << QStringList {QStringLiteral("config:get"), QStringLiteral("nosuch")}
+            << QByteArray("anthropic, openai, google");
+        QTest::newRow("dry-run on get")
+            << QStringList {QStringLiteral("config:get"), QStringLiteral("openai"),
+                            QStringLiteral("--dry-run")}
+            << QByteArray("--dry-run");
+        QTest::newRow("json on set")
+            << QStringList {QStringLiteral("config:set"), QStringLiteral("openai"),
+                            QStringLiteral("--json")}
+            << QByteArray("--json");
+        QTest::newRow("bad storage")
+            << QStringList {QStringLiteral("config:set"), QStringLiteral("openai"),
+                            QStringLiteral("--storage"), QStringLiteral("cloud")}
+            << QByteArray("keychain' or 'file");
+        QTest::newRow("secret on argv")
+            << QStringList {QStringLiteral("config:set"), QStringLiteral("anthropic"),
+                            QString::fromUtf8(canary)}
+            << QByteArray("standard input");
+        QTest::newRow("missing project")
+            << QStringList {QStringLiteral("--project"), QStringLiteral("/nonexistent/dir"),
+                            QStringLiteral("config:status")}
+            << QByteArray("does not exist");
+    }
+
+    void usageErrorsExitTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QByteArray, mentions);
+        const Run run
+            = choragen(arguments.contains(QStringLiteral("--project")) ? arguments : at(arguments));
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(mentions), run.err.constData());
+        QVERIFY(!leaks(run));
+        QVERIFY(!QFileInfo::exists(configPath(project())));
+    }
+
+    void rejectedSecretsExitTwo_data()
+    {
+        QTest::addColumn<QByteArray>("input");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("blank line") << QByteArray("\n");
+        QTest::newRow("too long") << QByteArray(4096, 'k');
+        QTest::newRow("two keys") << canary + " " + canary;
+        QTest::newRow("control character") << canary + "\x01";
+    }
+
+    void rejectedSecretsExitTwo()
+    {
+        QFETCH(QByteArray, input);
+        const Run run
+            = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), input);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.err.contains("fix:"));
+        QVERIFY(!leaks(run));
+        QVERIFY(!QFileInfo::exists(configPath(project())));
+        bool found = true;
+        secretToolLookup(QStringLiteral("anthropic"), &found);
+        QVERIFY(!found);
+    }
+
+    void setGetUnsetRoundTrip()
+    {
+        const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}),
+                                 canary + "\n");
+        QCOMPARE(set.exitCode, 0);
+        QVERIFY(set.out.contains("keychain"));
+        QVERIFY(!leaks(set));
+        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == canary);
+        QVERIFY(!readConfig(project()).contains(canaryCore));
+
+        const Run get = choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}));
+        QCOMPARE(get.exitCode, 0);
+        QVERIFY(get.out == canary + "\n");
+        QVERIFY(!get.err.contains(canaryCore));
+
+        const Run text = choragen(at({QStringLiteral("config:status")}));
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("anthropic  keychain  sk-ant-…5e6f"));
+        QVERIFY(!leaks(text));
+
+        const Run unset
+            = choragen(at({QStringLiteral("config:unset"), QStringLiteral("anthropic")}));
+        QCOMPARE(unset.exitCode, 0);
+        QVERIFY(!leaks(unset));
+        bool found = true;
+        secretToolLookup(QStringLiteral("anthropic"), &found);
+        QVERIFY(!found);
+        const Run gone = choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}));
+        QCOMPARE(gone.exitCode, 1);
+        QVERIFY(gone.out.isEmpty());
+        QVERIFY(gone.err.contains("no key is set"));
+        // Unsetting again is not an error.
+        QCOMPARE(
+            choragen(at({QStringLiteral("config:unset"), QStringLiteral("anthropic")})).exitCode,
+            0);
+    }
+
+    void setToFileAndBack()
+    {
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"),
+                              QStringLiteral("--storage"), QStringLiteral("file")}),
+                          canary)
+                     .exitCode,
+                 0);
+        const QJsonObject config = QJsonDocument::fromJson(readConfig(project())).object();
+        QCOMPARE(config.value(QStringLiteral("credentialStorage")).toString(),
+                 QStringLiteral("file"));
+        QVERIFY(config.value(QStringLiteral("apiKeys"))
+                    .toObject()
+                    .value(QStringLiteral("openai"))
+                    .toString()
+                    .toUtf8()
+                == canary);
+        // Back into the keychain: written there, verified, and only then gone from the file.
+        const Run back = choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"),
+                                      QStringLiteral("--storage"), QStringLiteral("keychain")}),
+                                  canary);
+        QCOMPARE(back.exitCode, 0);
+        QVERIFY(!readConfig(project()).contains(canaryCore));
+        QVERIFY(secretToolLookup(QStringLiteral("openai")) == canary);
+    }
+
+    void statusJsonHasTheContract()
+    {
+        writeConfig(project(),
+                    R"({"providers": {"mistral": {"label": "Mistral", "env": "MISTRAL_API_KEY"}},
+                                   "apiKeys": {"mistral": "sk-FAKE-CANARY-7f3e9a1b-mistral"}})");
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), canary)
+                     .exitCode,
+                 0);
+        const Run run = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(!leaks(run));
+        QJsonParseError error {};
+        const QJsonObject json = QJsonDocument::fromJson(run.out, &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(json.value(QStringLiteral("storage")).toString(), QStringLiteral("keychain"));
+        QCOMPARE(json.value(QStringLiteral("configFile")).toString(),
+                 QFileInfo(configPath(project())).absoluteFilePath());
+        const QJsonObject keychain = json.value(QStringLiteral("keychain")).toObject();
+        QCOMPARE(keychain.value(QStringLiteral("available")).toBool(), true);
+        QCOMPARE(keychain.value(QStringLiteral("backend")).toString(),
+                 QStringLiteral("Secret Service"));
+        QVERIFY(keychain.contains(QStringLiteral("detail")));
+        const QJsonArray providers = json.value(QStringLiteral("providers")).toArray();
+        QCOMPARE(providers.size(), 4);
+        QMap<QString, QJsonObject> byId;
+        for (const QJsonValue &value : providers)
+            byId.insert(value.toObject().value(QStringLiteral("id")).toString(), value.toObject());
+        QCOMPARE(
+            byId.value(QStringLiteral("anthropic")).value(QStringLiteral("location")).toString(),
+            QStringLiteral("keychain"));
+        QCOMPARE(
+            byId.value(QStringLiteral("anthropic")).value(QStringLiteral("preview")).toString(),
+            QStringLiteral("sk-ant-…5e6f"));
+        QCOMPARE(byId.value(QStringLiteral("mistral")).value(QStringLiteral("location")).toString(),
+                 QStringLiteral("file"));
+        QCOMPARE(byId.value(QStringLiteral("mistral")).value(QStringLiteral("label")).toString(),
+                 QStringLiteral("Mistral"));
+        QCOMPARE(byId.value(QStringLiteral("google")).value(QStringLiteral("location")).toString(),
+                 QStringLiteral("none"));
+        QCOMPARE(byId.value(QStringLiteral("google")).value(QStringLiteral("preview")).toString(),
+                 QString());
+        const Run text = choragen(at({QStringLiteral("config:status")}));
+        QVERIFY(text.out.contains("config:secure"));
+    }
+
+    void invalidConfigExitsFourAndIsUntouched_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("status") << QStringList {QStringLiteral("config:status")};
+        QTest::newRow("status json")
+            << QStringList {QStringLiteral("config:status"), QStringLiteral("--json")};
+        QTest::newRow("migrate") << QStringList {QStringLiteral("--migrate")};
+        QTest::newRow("export") << QStringList {QStringLiteral("config:export"),
+                                                QStringLiteral("--yes")};
+        QTest::newRow("set") << QStringList {QStringLiteral("config:set"),
+                                             QStringLiteral("openai")};
+        QTest::newRow("get") << QStringList {QStringLiteral("config:get"),
+                                             QStringLiteral("openai")};
+        QTest::newRow("unset") << QStringList {QStringLiteral("config:unset"),
+                                               QStringLiteral("openai")};
+    }
+
+    void invalidConfigExitsFourAndIsUntouched()
+    {
+        QFETCH(QStringList, arguments);
+        const QByteArray broken
+            = "{\n  \"apiKeys\": {\"openai\": \"sk-FAKE-CANARY-7f3e9a1b\",}\n}\n";
+        writeConfig(project(), broken);
+        const Run run = choragen(at(arguments), canary);
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.err.contains("config.json:2:"), run.err.constData());
+        QVERIFY(!leaks(run));
+        QCOMPARE(readConfig(project()), broken);
+    }
+
+    void exportNeedsConsent()
+    {
+        QCOMPARE(
+            choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), canary).exitCode,
+            0);
+        const QByteArray before = readConfig(project());
+        const Run refused = choragen(at({QStringLiteral("config:export")}));
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY(refused.err.contains("--yes"));
+        QVERIFY(refused.err.contains("UNENCRYPTED"));
+        QCOMPARE(readConfig(project()), before);
+        const Run done = choragen(at({QStringLiteral("config:export"), QStringLiteral("--yes")}));
+        QCOMPARE(done.exitCode, 0);
+        QVERIFY(!leaks(done));
+        QVERIFY(readConfig(project()).contains(canary));
+    }
+
+    void keychainUnavailableExitsThree()
+    {
+        writeConfig(project(), R"({"apiKeys": {"openai": "sk-FAKE-CANARY-7f3e9a1b-openai"}})");
+        QProcessEnvironment env = cleanEnvironment();
+        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+        env.remove(QStringLiteral("DISPLAY"));
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), project());
+        const Run migrate = choragen(at({QStringLiteral("--migrate")}), {}, env);
+        QCOMPARE(migrate.exitCode, 3);
+        QVERIFY(!leaks(migrate));
+        const Run exportRun
+            = choragen(at({QStringLiteral("config:export"), QStringLiteral("--yes")}), {}, env);
+        QCOMPARE(exportRun.exitCode, 3);
+        QVERIFY(!leaks(exportRun));
+    }
+
+    void conflictExitsOne()
+    {
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"),
+                              QStringLiteral("--storage"), QStringLiteral("keychain")}),
+                          canary)
+                     .exitCode,
+                 0);
+        writeConfig(project(), R"({"apiKeys": {"openai": "sk-FAKE-CANARY-7f3e9a1b-other"}})");
+        const Run run = choragen(at({QStringLiteral("--migrate")}));
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(!leaks(run));
+        const Run get = choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")}));
+        QCOMPARE(get.exitCode, 0);
+        QVERIFY(get.err.contains("different keys"));
+        QVERIFY(!get.err.contains(canaryCore));
+    }
+
+    void progressIsOneLinePerKeyOnStderr()
+    {
+        writeConfig(
+            project(),
+            R"({"apiKeys": {"anthropic": "sk-ant-FAKE-CANARY-7f3e9a1b-1", "openai": "sk-FAKE-CANARY-7f3e9a1b-2"}})");
+        const Run run = choragen(at({QStringLiteral("config:secure")}));
+        QCOMPARE(run.exitCode, 0);
+        const QList<QByteArray> lines = run.err.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines.at(0).startsWith("[1/2] anthropic: done"));
+        QVERIFY(lines.at(1).startsWith("[2/2] openai: done"));
+        QVERIFY(run.out.contains("Moved 2 keys"));
+        QVERIFY(!leaks(run));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "TestCli.moc"
