@@ -93,39 +93,36 @@ void CredentialStore::lookup(const Provider &provider, QObject *context,
     }
     const QByteArray inFile = m_config.apiKey(provider.id);
     const std::optional<StorageMode> mode = m_config.storageMode();
+    const auto settle = [done, inFile, mode](const Error &error, const QByteArray &secret) {
+        KeyInfo result;
+        if (error.ok()) {
+            result.location = KeyLocation::Keychain;
+            result.secret = secret;
+            result.conflict = !inFile.isEmpty() && !secretsEqual(inFile, secret);
+            result.alsoInFile = !inFile.isEmpty() && !result.conflict;
+        } else if (!error.isNotFound() && mode == StorageMode::Keychain) {
+            // Fail closed: the keychain may hold a newer key than the file.
+            result.error = error;
+        } else {
+            if (!error.isNotFound())
+                result.keychainError = error;
+            if (!inFile.isEmpty()) {
+                result.location = KeyLocation::File;
+                result.secret = inFile;
+            }
+        }
+        done(result);
+    };
     QPointer<CredentialStore> self(this);
-    // A locked keyring answers "not found" to everything, so "not found" is trusted only from a
-    // keychain the probe found usable.
-    probeKeychain(
-        context, [self, provider, context, done, inFile, mode](const BackendStatus &status) {
-            if (!self)
-                return;
-            const Error probeError = status.available ? Error::none() : status.reason;
-            self->m_keychain->read(
-                provider.id, context,
-                [done, inFile, mode, probeError](const Error &readError, const QByteArray &secret) {
-                    const Error error
-                        = readError.isNotFound() && !probeError.ok() ? probeError : readError;
-                    KeyInfo result;
-                    if (error.ok()) {
-                        result.location = KeyLocation::Keychain;
-                        result.secret = secret;
-                        result.conflict = !inFile.isEmpty() && !secretsEqual(inFile, secret);
-                        result.alsoInFile = !inFile.isEmpty() && !result.conflict;
-                    } else if (!error.isNotFound() && mode == StorageMode::Keychain) {
-                        // Fail closed: the keychain may hold a newer key than the file.
-                        result.error = error;
-                    } else {
-                        if (!error.isNotFound())
-                            result.keychainError = error;
-                        if (!inFile.isEmpty()) {
-                            result.location = KeyLocation::File;
-                            result.secret = inFile;
-                        }
-                    }
-                    done(result);
-                });
-        });
+    // A locked keyring answers "not found" to everything, and a hung one answers nothing: a read
+    // is only worth asking, and its "not found" only trusted, when the probe found it usable.
+    probeKeychain(context, [self, provider, context, settle](const BackendStatus &status) {
+        if (!self)
+            return;
+        if (!status.available)
+            return settle(status.reason, {});
+        self->m_keychain->read(provider.id, context, settle);
+    });
 }
 
 void CredentialStore::store(const Provider &provider, QByteArray secret,

@@ -75,6 +75,7 @@ private:
         QProcessEnvironment env = cleanEnvironment();
         env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
         env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("CHORAGEN_KEYCHAIN_TIMEOUT_MS"));
         env.insert(QStringLiteral("HOME"), home);
         env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/.local/share"));
         env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home + QStringLiteral("/run"));
@@ -211,6 +212,49 @@ private Q_SLOTS:
                     .value(QStringLiteral("apiKeys"))
                     .toObject()
                     .contains(QStringLiteral("google")));
+    }
+
+    void hungKeychainTimesOut()
+    {
+        const QString busConfig = m_dir->filePath(QStringLiteral("bus.conf"));
+        QFile conf(busConfig);
+        QVERIFY(conf.open(QIODevice::WriteOnly));
+        conf.write(busConfigWithoutServices);
+        conf.close();
+        const QString home = m_dir->filePath(QStringLiteral("home"));
+        const QStringList options {QStringLiteral("--config-file=") + busConfig};
+        // Start the silent service, wait until it owns the name, then run choragen.
+        const QString hung
+            = QStringLiteral(
+                  "%1 > %2/ready & for i in $(seq 100); do grep -q ready %2/ready 2>/dev/null && "
+                  "break; sleep 0.1; done; export CHORAGEN_KEYCHAIN_TIMEOUT_MS=1500")
+                  .arg(QStringLiteral(HUNG_SECRET_SERVICE), m_dir->path());
+        const QByteArray original
+            = R"({"credentialStorage": "keychain", "apiKeys": {"openai": "sk-FAKE-openai-not-a-real-key-9"}})";
+        writeConfig(project(), original);
+
+        const Run status = inOwnSession(
+            home, hung, at({QStringLiteral("config:status"), QStringLiteral("--json")}), {},
+            options);
+        QCOMPARE(status.exitCode, 3);
+        const QJsonObject keychain
+            = statusJson(status).value(QStringLiteral("keychain")).toObject();
+        QCOMPARE(keychain.value(QStringLiteral("reason")).toString(), QStringLiteral("timed-out"));
+        QVERIFY(keychain.value(QStringLiteral("fix"))
+                    .toString()
+                    .contains(QStringLiteral("unlock prompt")));
+
+        const Run migrate
+            = inOwnSession(home, hung, at({QStringLiteral("--migrate")}), {}, options);
+        QCOMPARE(migrate.exitCode, 3);
+        QVERIFY2(migrate.err.contains("did not answer within 1.5 s"), migrate.err.constData());
+        QCOMPARE(readConfig(project()), original);
+
+        const Run set = inOwnSession(
+            home, hung, at({QStringLiteral("config:set"), QStringLiteral("anthropic")}),
+            fakeKey(QStringLiteral("anthropic")), options);
+        QCOMPARE(set.exitCode, 3);
+        QCOMPARE(readConfig(project()), original);
     }
 
     void lockedKeyringLosesNothing()
