@@ -2,31 +2,41 @@
 # packages first (scripts/setup-deps.sh), then configures with a CMake preset and builds.
 PRESET ?= dev
 BUILD_DIR := build/$(PRESET)
+JOBS := $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 ARGS ?=
 
-.PHONY: all deps configure build run test clean
+.PHONY: all deps configure build run test test-dev test-nokeychain clean
 
 all: build
 
 deps:
 	@sh scripts/setup-deps.sh
 
-configure: deps
-	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake --preset $(PRESET)
+build/%/CMakeCache.txt:
+	cmake --preset $*
+
+configure: deps build/$(PRESET)/CMakeCache.txt
 
 build: configure
-	cmake --build $(BUILD_DIR) -j$$(nproc 2>/dev/null || echo 2)
+	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 # Opens the settings window (or, without a display, prints config:status).
 run: build
 	$(BUILD_DIR)/app/choragen $(ARGS)
 
-# The whole CTest suite inside a private D-Bus session with its own HOME and an unlocked
-# gnome-keyring, so tests use a real Secret Service and never your own keyring.
-test: build
-	sh scripts/with-keyring.sh ctest --test-dir $(BUILD_DIR) --output-on-failure \
-		-j$$(nproc 2>/dev/null || echo 2) $(CTEST_ARGS)
+# Every test, in both configurations: the normal build inside a private D-Bus session with its
+# own HOME and an unlocked gnome-keyring (a real Secret Service, never your own keyring), and
+# the build without keychain support.
+test: test-dev test-nokeychain
+
+test-dev: deps build/dev/CMakeCache.txt
+	cmake --build build/dev -j$(JOBS)
+	sh scripts/with-keyring.sh ctest --test-dir build/dev --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+
+test-nokeychain: deps build/nokeychain/CMakeCache.txt
+	cmake --build build/nokeychain -j$(JOBS)
+	ctest --test-dir build/nokeychain --output-on-failure -j$(JOBS) $(CTEST_ARGS)
 
 clean:
 	rm -rf build

@@ -266,7 +266,9 @@ void CredentialStore::storeInFile(const Provider &provider, const QByteArray &se
     const bool alreadyWarned = !result.warnings.isEmpty();
     m_keychain->remove(
         provider.id, context, [provider, result, alreadyWarned, done](const Error &error) mutable {
-            if (!error.ok() && !error.isNotFound() && !alreadyWarned)
+            // Without keychain support there is no older key to shadow this one.
+            if (!error.ok() && !error.isNotFound() && error.code != ErrorCode::NotBuiltIn
+                && !alreadyWarned)
                 result.warnings << QStringLiteral("Could not check the keychain for an older "
                                                   "key for %1 (%2); if one is there it takes "
                                                   "precedence over the file.")
@@ -297,9 +299,10 @@ void CredentialStore::remove(const Provider &provider, QObject *context,
                     done(result);
                     return;
                 }
-                result.warnings << QStringLiteral("Could not check the keychain "
-                                                  "(%1).")
-                                       .arg(error.message);
+                if (error.code != ErrorCode::NotBuiltIn)
+                    result.warnings << QStringLiteral("Could not check the keychain "
+                                                      "(%1).")
+                                           .arg(error.message);
             }
             crashPoint(QStringLiteral("unset:keychain-removed"));
             bool removed = false;

@@ -91,6 +91,11 @@ KeychainBackend::KeychainBackend(int timeoutMs, QObject *parent)
 {
 }
 
+bool KeychainBackend::isBuiltIn()
+{
+    return true;
+}
+
 QString KeychainBackend::name() const
 {
     switch (currentKeychainPlatform()) {

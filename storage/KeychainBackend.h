@@ -13,6 +13,9 @@ namespace Choragen {
 /// The operating system's keychain through QtKeychain: the Secret Service (or KWallet) on Linux,
 /// the macOS Keychain, the Windows Credential Manager. Never falls back to an insecure store.
 ///
+/// Builds configured with CHORAGEN_WITH_KEYCHAIN=OFF have the same class without QtKeychain: it
+/// reports every call as NotBuiltIn, so the storage policy keeps keys in the file and says why.
+///
 /// Every call has a timeout (default 30 s, or CHORAGEN_KEYCHAIN_TIMEOUT_MS): QtKeychain runs one
 /// job at a time, and one that hangs, e.g. behind an unlock prompt, must not hang the caller.
 class KeychainBackend : public QObject, public SecretBackend
@@ -25,6 +28,9 @@ public:
     explicit KeychainBackend(int timeoutMs, QObject *parent = nullptr);
 
     int timeoutMs() const { return m_timeoutMs; }
+
+    /// False in builds without keychain support.
+    static bool isBuiltIn();
 
     QString name() const override;
     void probe(QObject *context, ProbeDone done) override;
