@@ -1,3 +1,4 @@
+#include "Hardening.h"
 #include "cli/Cli.h"
 #include "cli/Terminal.h"
 
@@ -36,6 +37,7 @@ QStringList argumentsOf(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    Choragen::hardenProcess();
     using namespace Choragen::Cli;
     QCoreApplication::setApplicationName(QStringLiteral("choragen"));
     QCoreApplication::setOrganizationName(QStringLiteral("Choragen"));
