@@ -1,0 +1,35 @@
+#include "GuiMain.h"
+
+#include "ConfigFile.h"
+#include "CredentialStore.h"
+#include "Icons.h"
+#include "KeychainBackend.h"
+#include "Launcher.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+
+#include <cstdio>
+
+namespace Choragen {
+
+int runWindow(int argc, char **argv, const QString &projectDir)
+{
+    QApplication app(argc, argv);
+    QApplication::setWindowIcon(Icons::appIcon());
+    QGuiApplication::setDesktopFileName(QStringLiteral("choragen"));
+
+    if (!projectDir.isEmpty() && !QFileInfo(projectDir).isDir()) {
+        std::fprintf(stderr, "choragen: error: the project folder %s does not exist.\n",
+                     qUtf8Printable(projectDir));
+        return 2;
+    }
+    const QString configPath = ConfigFile::locate(projectDir, QDir::currentPath());
+    CredentialStore store(configPath, std::make_unique<KeychainBackend>());
+    Launcher launcher(store);
+    launcher.start();
+    return app.exec();
+}
+
+} // namespace Choragen

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+namespace Choragen {
+
+class CredentialStore;
+class MigrationWizard;
+class ProviderListModel;
+class SettingsWindow;
+
+// What `choragen` with no command shows: the first-run migration wizard when the file holds
+// plaintext keys, the keychain is usable and the user has not chosen to keep keys in the file;
+// the settings window otherwise, and after the wizard. The keychain is asked asynchronously;
+// if it takes longer than decisionTimeoutMs() the settings window shows first (rows loading) and
+// the wizard follows over it once the keychain answers.
+class Launcher : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int defaultDecisionTimeoutMs = 1000;
+
+    explicit Launcher(CredentialStore &store, QObject *parent = nullptr);
+    ~Launcher() override;
+
+    void start();
+
+    ProviderListModel *model() const { return m_model.get(); }
+    SettingsWindow *settingsWindow() const { return m_window.get(); }
+    MigrationWizard *wizard() const;
+    // The wizard was offered on this launch.
+    bool offeredWizard() const { return m_offeredWizard; }
+
+    void setDecisionTimeoutMs(int ms) { m_decisionTimeoutMs = ms; }
+
+private:
+    bool isFirstRunCandidate() const;
+    void decide();
+    void showSettings();
+    void showWizard();
+
+    CredentialStore &m_store;
+    std::unique_ptr<ProviderListModel> m_model;
+    std::unique_ptr<SettingsWindow> m_window;
+    bool m_decided = false;
+    bool m_offeredWizard = false;
+    bool m_restoreQuitOnLastWindowClosed = false;
+    int m_decisionTimeoutMs = defaultDecisionTimeoutMs;
+};
+
+} // namespace Choragen

@@ -1,0 +1,14 @@
+#pragma once
+
+#include "Error.h"
+
+#include <QString>
+
+namespace Choragen {
+
+// Why the keychain cannot be used, in words for people, e.g. "No Secret Service is running."
+QString keychainProblem(const Error &reason);
+// What to do about it, e.g. "Install gnome-keyring or KeePassXC …".
+QString keychainFix(const Error &reason);
+
+} // namespace Choragen
