@@ -1,0 +1,190 @@
+// A keychain that takes seconds to answer (as behind an unlock prompt), played by a delaying
+// test double: the window shows at once, stays responsive, and says it is waiting.
+#include "DelayedBackend.h"
+#include "Launcher.h"
+#include "MigrationWizard.h"
+#include "ProviderListModel.h"
+#include "ProviderRow.h"
+#include "SecretLineEdit.h"
+#include "SettingsWindow.h"
+#include "StorageBadge.h"
+#include "TestSupport.h"
+
+#include <QApplication>
+#include <QDialog>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace Choragen;
+using namespace Choragen::Test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int slowMs = 1800;
+
+bool anyModalDialogVisible()
+{
+    for (QWidget *widget : QApplication::topLevelWidgets()) {
+        if (widget->isVisible() && qobject_cast<QDialog *>(widget))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class TestSlowKeychain : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        qunsetenv("ANTHROPIC_API_KEY");
+        qunsetenv("OPENAI_API_KEY");
+        m_project = std::make_unique<Project>();
+        m_project->writeConfig(R"({"credentialStorage": "keychain"})");
+        auto backend = std::make_unique<DelayedBackend>(slowMs);
+        m_backend = backend.get();
+        m_backend->setEntry(u"anthropic"_s, "sk-ant-FAKE-slow-00000000000000a1");
+        m_store = std::make_unique<CredentialStore>(m_project->configPath(), std::move(backend));
+        m_model = std::make_unique<ProviderListModel>(*m_store);
+    }
+
+    void cleanup()
+    {
+        m_window.reset();
+        m_model.reset();
+        m_store.reset();
+        m_project.reset();
+    }
+
+    void windowShowsAtOnceWithRowsLoading()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        m_model->refresh();
+        m_window = std::make_unique<SettingsWindow>(*m_model);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY2(clock.elapsed() < slowMs / 2, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(m_window->windowTitle(), u"Choragen Settings"_s);
+        QCOMPARE(m_window->rows().size(), 3);
+        for (ProviderRow *row : m_window->rows()) {
+            QCOMPARE(row->badge()->kind(), StorageBadge::Kind::Loading);
+            QCOMPARE(row->badge()->text(), u"Loading…"_s);
+            QVERIFY(!row->lineEdit()->isEnabled());
+            QVERIFY(!row->saveButton()->isEnabled());
+        }
+        QCOMPARE(m_window->storageBadge()->text(), u"Checking the keychain…"_s);
+    }
+
+    void waitingForKeychainAfterASecond()
+    {
+        m_model->refresh();
+        m_window = std::make_unique<SettingsWindow>(*m_model);
+        m_window->show();
+        ProviderRow *row = m_window->row(u"anthropic"_s);
+        QVERIFY(row);
+        QTest::qWait(600);
+        QCOMPARE(row->badge()->text(), u"Loading…"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(row->badge()->text(), u"Waiting for keychain…"_s, 1000);
+        QCOMPARE(row->badge()->kind(), StorageBadge::Kind::Waiting);
+        QCOMPARE(row->lineEdit()->placeholderText(), u"Waiting for keychain…"_s);
+        QCOMPARE(m_window->storageBadge()->text(), u"Waiting for keychain…"_s);
+        // And the answer arrives in the end.
+        QTRY_COMPARE_WITH_TIMEOUT(row->badge()->text(), u"Keychain"_s, 4 * slowMs);
+        QVERIFY(row->lineEdit()->text() == u"sk-ant-FAKE-slow-00000000000000a1"_s);
+        QCOMPARE(m_window->storageBadge()->kind(), StorageBadge::Kind::Keychain);
+    }
+
+    void eventLoopStaysResponsive()
+    {
+        m_model->refresh();
+        m_window = std::make_unique<SettingsWindow>(*m_model);
+        m_window->show();
+        QElapsedTimer clock;
+        clock.start();
+        qint64 last = 0;
+        qint64 longestGap = 0;
+        int ticks = 0;
+        QTimer ticker;
+        ticker.setInterval(20);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            const qint64 now = clock.elapsed();
+            longestGap = std::max(longestGap, now - last);
+            last = now;
+            ++ticks;
+        });
+        ticker.start();
+        QTRY_VERIFY_WITH_TIMEOUT(m_model->state(0) == ProviderListModel::RowState::Ready,
+                                 4 * slowMs);
+        ticker.stop();
+        QVERIFY2(clock.elapsed() >= slowMs, "the backend did not delay");
+        QVERIFY2(longestGap < 250, qPrintable(QString::number(longestGap)));
+        QVERIFY(ticks > int(clock.elapsed() / 20 / 2));
+        QVERIFY(m_backend->callsFinished() > 0);
+    }
+
+    void saveDisablesRowWhilePendingAndReportsFailureInline()
+    {
+        m_backend->setDelayMs(50);
+        m_model->refresh();
+        m_window = std::make_unique<SettingsWindow>(*m_model);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        ProviderRow *row = m_window->row(u"openai"_s);
+        QTRY_VERIFY(row->lineEdit()->isEnabled());
+        m_backend->setDelayMs(slowMs);
+        m_backend->setWriteError(
+            Error::make(ErrorCode::AccessDenied, u"Test keychain: access denied"_s));
+        row->lineEdit()->setFocus();
+        QTest::keyClicks(row->lineEdit(), u"sk-FAKE-slow-save-000000000000b2"_s);
+        QVERIFY(row->saveButton()->isEnabled());
+        QTest::keyClick(row->lineEdit(), Qt::Key_Return);
+        // Pending: the row is locked, the rest of the window is not.
+        QVERIFY(!row->saveButton()->isEnabled());
+        QVERIFY(!row->removeButton()->isEnabled());
+        QVERIFY(row->lineEdit()->isReadOnly());
+        QCOMPARE(row->badge()->text(), u"Saving…"_s);
+        QVERIFY(m_window->row(u"google"_s)->lineEdit()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(row->badge()->text(), u"Waiting for keychain…"_s, 1500);
+        QTRY_VERIFY_WITH_TIMEOUT(!row->lineEdit()->isReadOnly(), 4 * slowMs);
+        QVERIFY(row->statusLabel()->isVisible());
+        QVERIFY(row->statusLabel()->text().contains(u"access denied"_s));
+        // Still what was typed, to try again; and no dialog popped up.
+        QVERIFY(row->lineEdit()->text() == u"sk-FAKE-slow-save-000000000000b2"_s);
+        QVERIFY(row->saveButton()->isEnabled());
+        QVERIFY(!anyModalDialogVisible());
+    }
+
+    void launcherShowsWindowFirstThenWizard()
+    {
+        m_project->writeConfig(R"({"apiKeys": {"openai": "sk-FAKE-slow-legacy-0000000000c3"}})");
+        Launcher launcher(*m_store);
+        launcher.start();
+        QVERIFY(!launcher.settingsWindow()->isVisible());
+        // The keychain takes longer than the grace period: the window shows, loading.
+        QTRY_VERIFY_WITH_TIMEOUT(launcher.settingsWindow()->isVisible(), slowMs - 300);
+        QVERIFY(!launcher.wizard());
+        // Once it answers "usable", the wizard is offered over the window.
+        QTRY_VERIFY_WITH_TIMEOUT(launcher.wizard() && launcher.wizard()->isVisible(), 3 * slowMs);
+        QCOMPARE(launcher.wizard()->windowTitle(), u"Secure your API keys"_s);
+        QCOMPARE(launcher.wizard()->windowModality(), Qt::WindowModal);
+    }
+
+private:
+    std::unique_ptr<Project> m_project;
+    DelayedBackend *m_backend = nullptr;
+    std::unique_ptr<CredentialStore> m_store;
+    std::unique_ptr<ProviderListModel> m_model;
+    std::unique_ptr<SettingsWindow> m_window;
+};
+
+QTEST_MAIN(TestSlowKeychain)
+#include "TestSlowKeychain.moc"
