@@ -6,7 +6,7 @@ JOBS := $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 ARGS ?=
 
-.PHONY: all deps configure build run test test-dev test-nokeychain clean
+.PHONY: all deps configure build run test test-dev test-nokeychain package clean
 
 all: build
 
@@ -37,6 +37,11 @@ test-dev: deps build/dev/CMakeCache.txt
 test-nokeychain: deps build/nokeychain/CMakeCache.txt
 	cmake --build build/nokeychain -j$(JOBS)
 	ctest --test-dir build/nokeychain --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+
+# A Debian package (Windows: NSIS installer, macOS: DMG) from the release build, in build/release.
+package: deps build/release/CMakeCache.txt
+	cmake --build build/release -j$(JOBS)
+	cd build/release && cpack
 
 clean:
 	rm -rf build

@@ -3,7 +3,7 @@
 #ifdef CHORAGEN_FAULT_INJECTION
 #include <QFile>
 
-#include <unistd.h>
+#include <cstdlib>
 #endif
 
 namespace Choragen {
@@ -19,7 +19,7 @@ void crashPoint(const QString &point)
     }
     static const QString target = qEnvironmentVariable("CHORAGEN_CRASH_AT");
     if (!target.isEmpty() && target == point)
-        ::_exit(77);
+        std::_Exit(77);
 #else
     Q_UNUSED(point)
 #endif

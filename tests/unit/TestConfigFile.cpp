@@ -8,9 +8,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#ifdef Q_OS_UNIX
 #include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 using namespace Choragen;
 
@@ -35,6 +37,7 @@ QByteArray readRaw(const QString &path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+#ifdef Q_OS_UNIX
 int modeOf(const QString &path)
 {
     struct stat st
@@ -57,6 +60,8 @@ bool makeUnwritable(const QString &folder, bool on)
                              {on ? QStringLiteral("+i") : QStringLiteral("-i"), folder})
         == 0;
 }
+
+#endif
 
 } // namespace
 
@@ -189,6 +194,8 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral(".choragen/config.json"))).isDir());
     }
 
+#ifdef Q_OS_UNIX
+    // POSIX permissions, umask and process ids; Windows has ACLs instead.
     void unwritableFolderFailsAndKeepsFile()
     {
         QTemporaryDir dir;
@@ -248,6 +255,8 @@ private Q_SLOTS:
         QVERIFY(config.save().ok());
         QCOMPARE(modeOf(path), 0600);
     }
+
+#endif
 
     void unknownMembersAndOrderArePreserved()
     {
@@ -334,6 +343,8 @@ private Q_SLOTS:
                  repo + QStringLiteral("/src/.choragen/config.json"));
     }
 
+#ifdef Q_OS_UNIX
+    // POSIX permissions, umask and process ids; Windows has ACLs instead.
     void staleLockIsRecovered()
     {
         QTemporaryDir dir;
@@ -356,6 +367,8 @@ private Q_SLOTS:
         QVERIFY2(error.ok(), qPrintable(error.message));
         QVERIFY(configLock.isLocked());
     }
+
+#endif
 
     void liveLockMakesWritersWait()
     {
