@@ -55,7 +55,7 @@ public:
             termios quiet = m_saved;
             quiet.c_lflag &= ~tcflag_t(ECHO);
             quiet.c_lflag |= ECHONL;
-            m_active = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+            m_active = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
         }
 #endif
     }
@@ -66,7 +66,7 @@ public:
 #ifdef Q_OS_WIN
         SetConsoleMode(m_handle, m_mode);
 #else
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &m_saved);
+        tcsetattr(STDIN_FILENO, TCSANOW, &m_saved);
 #endif
     }
     EchoOff(const EchoOff &) = delete;
@@ -91,8 +91,9 @@ Error readSecret(const QString &prompt, QByteArray &secret)
     secret.clear();
     secret.reserve(limit + 1);
     if (stdinIsTerminal()) {
-        printErr(prompt);
+        // Echo goes off before the prompt shows, so nothing typed after it can appear.
         EchoOff quiet;
+        printErr(prompt);
         int c = 0;
         while ((c = std::fgetc(stdin)) != EOF && c != '\n' && secret.size() <= limit)
             secret.append(char(c));

@@ -311,6 +311,40 @@ private Q_SLOTS:
         QVERIFY(!get.err.contains(canaryCore));
     }
 
+    void terminalInputIsNotEchoed()
+    {
+        const QStringList drive {QStringLiteral(PTY_DRIVE),
+                                 QStringLiteral("API key for Anthropic:"),
+                                 QString::fromUtf8(canary), QStringLiteral("--"), choragenBinary()};
+        const Run run
+            = runProgram(QStringLiteral("python3"),
+                         drive + at({QStringLiteral("config:set"), QStringLiteral("anthropic")}),
+                         {}, cleanEnvironment());
+        QVERIFY2(run.exitCode == 0, "the prompt never appeared, or config:set failed");
+        QVERIFY(run.out.contains("Stored the key for anthropic"));
+        QVERIFY2(!leaks(run), "the key was echoed to the terminal");
+        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == canary);
+    }
+
+    void exportOnTerminalAsksFirst()
+    {
+        QCOMPARE(
+            choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), canary).exitCode,
+            0);
+        const QByteArray before = readConfig(project());
+        const QStringList drive {QStringLiteral(PTY_DRIVE),
+                                 QStringLiteral("Type 'yes' to continue:"), QStringLiteral("no"),
+                                 QStringLiteral("--"), choragenBinary()};
+        const Run declined
+            = runProgram(QStringLiteral("python3"), drive + at({QStringLiteral("config:export")}),
+                         {}, cleanEnvironment());
+        QCOMPARE(declined.exitCode, 1);
+        QVERIFY(declined.out.contains("UNENCRYPTED"));
+        QVERIFY(declined.out.contains("Nothing was exported"));
+        QCOMPARE(readConfig(project()), before);
+        QVERIFY(secretToolLookup(QStringLiteral("google")) == canary);
+    }
+
     void progressIsOneLinePerKeyOnStderr()
     {
         writeConfig(
