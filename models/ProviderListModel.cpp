@@ -331,7 +331,7 @@ QStringList ProviderListModel::fileKeyProviders() const
 
 Error ProviderListModel::keepKeysInFile()
 {
-    const Error error = updateConfig(m_store.configPath(), [](ConfigFile &config, bool &changed) {
+    Error error = updateConfig(m_store.configPath(), [](ConfigFile &config, bool &changed) {
         changed = config.storageMode() != std::optional(StorageMode::File);
         config.setStorageMode(StorageMode::File);
         return Error::none();

@@ -18,7 +18,8 @@ int runWindow(int argc, char **argv, const QString &projectDir)
 {
     QApplication app(argc, argv);
     QApplication::setWindowIcon(Icons::appIcon());
-    QGuiApplication::setDesktopFileName(QStringLiteral("choragen"));
+    // Matches resources/desktop/dev.choragen.Choragen.desktop, so Wayland shows its icon and name.
+    QGuiApplication::setDesktopFileName(QStringLiteral("dev.choragen.Choragen"));
 
     if (!projectDir.isEmpty() && !QFileInfo(projectDir).isDir()) {
         std::fprintf(stderr, "choragen: error: the project folder %s does not exist.\n",

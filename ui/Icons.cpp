@@ -70,7 +70,7 @@ class SvgIconEngine : public QIconEngine
 public:
     SvgIconEngine(QString name, std::optional<QColor> color)
         : m_name(std::move(name))
-        , m_color(std::move(color))
+        , m_color(color)
     {
     }
 

@@ -6,7 +6,10 @@
 #include "SettingsWindow.h"
 
 #include <QApplication>
+#include <QLoggingCategory>
 #include <QTimer>
+
+Q_LOGGING_CATEGORY(lcUi, "choragen.ui")
 
 namespace Choragen {
 
@@ -62,6 +65,8 @@ void Launcher::decide()
     if (m_decided || !status)
         return;
     m_decided = true;
+    qCDebug(lcUi) << "first run: keys in the file; keychain" << status->backend
+                  << (status->available ? "usable" : "unusable");
     if (status->available && isFirstRunCandidate())
         showWizard();
     else

@@ -2,6 +2,7 @@
 
 #include "KeyFormatHint.h"
 #include "ProviderListModel.h"
+#include "Secret.h"
 #include "SecretLineEdit.h"
 #include "StorageBadge.h"
 
@@ -109,7 +110,7 @@ int ProviderRow::row() const
 void ProviderRow::setMnemonic(QChar letter)
 {
     QString text = m_label;
-    const int at = text.indexOf(letter, 0, Qt::CaseInsensitive);
+    const qsizetype at = text.indexOf(letter, 0, Qt::CaseInsensitive);
     if (!letter.isNull() && at >= 0)
         text.insert(at, QLatin1Char('&'));
     else
@@ -204,7 +205,7 @@ void ProviderRow::refresh()
             m_lineEdit->setText(text);
             m_lineEdit->setCursorPosition(0);
         }
-        secret.fill('\0');
+        wipeSecret(secret);
     }
     m_wasPending = pending;
 
@@ -275,7 +276,7 @@ void ProviderRow::save()
         m_lineEdit->setFocus();
     QByteArray secret = m_lineEdit->text().toUtf8();
     m_model.save(row(), secret);
-    secret.fill('\0');
+    wipeSecret(secret);
 }
 
 void ProviderRow::remove()

@@ -17,7 +17,7 @@ bool isDark(const QPalette &palette)
     return palette.color(QPalette::Window).lightnessF() < 0.5;
 }
 
-QColor mix(const QColor &a, const QColor &b, qreal amount)
+QColor mix(const QColor &a, const QColor &b, float amount)
 {
     return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * amount,
                             a.greenF() + (b.greenF() - a.greenF()) * amount,
@@ -91,12 +91,12 @@ QColor StorageBadge::accentColor() const
     case Kind::Waiting:
         break;
     }
-    return mix(palette().color(QPalette::Window), palette().color(QPalette::WindowText), 0.6);
+    return mix(palette().color(QPalette::Window), palette().color(QPalette::WindowText), 0.6F);
 }
 
 QColor StorageBadge::backgroundColor() const
 {
-    return mix(palette().color(QPalette::Window), accentColor(), isDark(palette()) ? 0.22 : 0.14);
+    return mix(palette().color(QPalette::Window), accentColor(), isDark(palette()) ? 0.22F : 0.14F);
 }
 
 void StorageBadge::paintEvent(QPaintEvent *event)
@@ -108,7 +108,7 @@ void StorageBadge::paintEvent(QPaintEvent *event)
         QPainterPath path;
         path.addRoundedRect(pill, pill.height() / 2, pill.height() / 2);
         painter.fillPath(path, backgroundColor());
-        painter.setPen(QPen(mix(palette().color(QPalette::Window), accentColor(), 0.55), 1));
+        painter.setPen(QPen(mix(palette().color(QPalette::Window), accentColor(), 0.55F), 1));
         painter.drawPath(path);
         const QRectF iconRect(padding, (height() - iconSize) / 2.0, iconSize, iconSize);
         Icons::paint(&painter, iconName(m_kind), iconRect, accentColor());

@@ -126,7 +126,8 @@ private Q_SLOTS:
                                  4 * slowMs);
         ticker.stop();
         QVERIFY2(clock.elapsed() >= slowMs, "the backend did not delay");
-        QVERIFY2(longestGap < 250, qPrintable(QString::number(longestGap)));
+        // A blocked loop would show a gap as long as the keychain's delay.
+        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
         QVERIFY(ticks > int(clock.elapsed() / 20 / 2));
         QVERIFY(m_backend->callsFinished() > 0);
     }
