@@ -182,6 +182,8 @@ void KeychainBackend::start(QKeychain::Job *job, QObject *context,
         Error error = classify(done->error(), done->errorString(), backend);
         settle(error);
     });
+    // Jobs own themselves: QtKeychain's libsecret callbacks may still arrive after this backend
+    // is gone, and must not find their job deleted under them.
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     timer->start(m_timeoutMs);
@@ -190,7 +192,7 @@ void KeychainBackend::start(QKeychain::Job *job, QObject *context,
 
 void KeychainBackend::read(const QString &providerId, QObject *context, ReadDone done)
 {
-    auto *job = new QKeychain::ReadPasswordJob(keychainService(), this);
+    auto *job = new QKeychain::ReadPasswordJob(keychainService());
     job->setKey(keychainKey(providerId));
     QPointer<QKeychain::ReadPasswordJob> guard(job);
     start(job, context, [guard, done](const Error &error) {
@@ -208,7 +210,7 @@ void KeychainBackend::read(const QString &providerId, QObject *context, ReadDone
 void KeychainBackend::write(const QString &providerId, const QByteArray &secret, QObject *context,
                             Done done)
 {
-    auto *job = new QKeychain::WritePasswordJob(keychainService(), this);
+    auto *job = new QKeychain::WritePasswordJob(keychainService());
     job->setKey(keychainKey(providerId));
     // Text, not binary: binary data is stored base64-encoded, which other tools cannot read.
     job->setTextData(QString::fromUtf8(secret));
@@ -217,7 +219,7 @@ void KeychainBackend::write(const QString &providerId, const QByteArray &secret,
 
 void KeychainBackend::remove(const QString &providerId, QObject *context, Done done)
 {
-    auto *job = new QKeychain::DeletePasswordJob(keychainService(), this);
+    auto *job = new QKeychain::DeletePasswordJob(keychainService());
     job->setKey(keychainKey(providerId));
     start(job, context, std::move(done));
 }
@@ -305,7 +307,7 @@ void KeychainBackend::probe(QObject *context, ProbeDone done)
 void KeychainBackend::sentinelRead(QObject *context, ProbeDone done)
 {
     const QString backend = name();
-    auto *job = new QKeychain::ReadPasswordJob(keychainService(), this);
+    auto *job = new QKeychain::ReadPasswordJob(keychainService());
     job->setKey(probeAccount);
     QPointer<KeychainBackend> self(this);
     start(job, context, [self, context, backend, done](const Error &error) {
