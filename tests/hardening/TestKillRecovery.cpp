@@ -112,15 +112,22 @@ bool emptyLockLeftBehind(const QString &configFile)
 }
 
 // Watches a folder with inotify: the save's lock file appearing and going marks the locked
-// read-modify-write window.
+// read-modify-write window, and writes to other files in it mark the save itself.
 class FolderWatch
 {
 public:
+    struct Event
+    {
+        uint32_t mask = 0;
+        QByteArray name;
+    };
+
     explicit FolderWatch(const QString &dir)
         : m_fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC))
     {
         if (m_fd >= 0)
-            ::inotify_add_watch(m_fd, QFile::encodeName(dir).constData(), IN_CREATE | IN_DELETE);
+            ::inotify_add_watch(m_fd, QFile::encodeName(dir).constData(),
+                                IN_CREATE | IN_DELETE | IN_MODIFY | IN_MOVED_TO);
     }
     ~FolderWatch()
     {
@@ -132,12 +139,17 @@ public:
 
     bool isValid() const { return m_fd >= 0; }
 
-    // Waits up to @p timeoutMs for @p mask on a file named @p name; true when it came.
-    bool waitFor(uint32_t mask, const QByteArray &name, int timeoutMs)
+    // Waits up to @p timeoutMs for an event @p wanted accepts, and returns it.
+    template<typename Predicate> std::optional<Event> waitFor(Predicate wanted, int timeoutMs)
     {
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < timeoutMs) {
+            while (!m_pending.isEmpty()) {
+                const Event event = m_pending.takeFirst();
+                if (wanted(event))
+                    return event;
+            }
             pollfd pfd {m_fd, POLLIN, 0};
             if (::poll(&pfd, 1, 1) <= 0)
                 continue;
@@ -145,16 +157,23 @@ public:
             const ssize_t n = ::read(m_fd, buffer, sizeof buffer);
             for (ssize_t at = 0; at < n;) {
                 const auto *event = reinterpret_cast<const inotify_event *>(buffer + at);
-                if ((event->mask & mask) && event->len > 0 && QByteArray(event->name) == name)
-                    return true;
+                if (event->len > 0)
+                    m_pending << Event {event->mask, QByteArray(event->name)};
                 at += qsizetype(sizeof(inotify_event) + event->len);
             }
         }
-        return false;
+        return std::nullopt;
+    }
+
+    bool waitFor(uint32_t mask, const QByteArray &name, int timeoutMs)
+    {
+        return waitFor([&](const Event &e) { return (e.mask & mask) && e.name == name; }, timeoutMs)
+            .has_value();
     }
 
 private:
     int m_fd;
+    QList<Event> m_pending;
 };
 
 } // namespace
@@ -329,16 +348,29 @@ private Q_SLOTS:
         int sawOld = 0;
         int sawNew = 0;
         int interrupted = 0;
+        int leftovers = 0;
         for (int i = 0; i < kills; ++i) {
             writeConfig(workDir, oldConfig);
             FolderWatch watch(folder);
             QProcess process;
             start(process, setArgs, keyFile);
             QVERIFY(process.waitForStarted());
-            // A random instant inside the locked read-modify-write, where the file is replaced.
             const bool locked = watch.waitFor(IN_CREATE, "config.json.lock", 30000);
-            const qint64 delay = qint64(random.generateDouble() * 1.5 * window);
-            spinFor(delay);
+            if (i % 2 == 0) {
+                // A random instant inside the locked read-modify-write.
+                spinFor(qint64(random.generateDouble() * 1.5 * window));
+            } else {
+                // Right at the k-th write, create or rename of a file other than the lock: inside
+                // a writer that changes the file in place, just after QSaveFile names its copy.
+                int writes = 1 + int(random.bounded(3));
+                watch.waitFor(
+                    [&](const FolderWatch::Event &e) {
+                        if (e.name == "config.json.lock")
+                            return bool(e.mask & IN_DELETE);
+                        return --writes == 0;
+                    },
+                    30000);
+            }
             interrupted += killNow(process) && locked ? 1 : 0;
 
             const QByteArray after = readConfig(workDir);
@@ -357,7 +389,8 @@ private Q_SLOTS:
                 QFile leftover(folder + u'/' + name);
                 QVERIFY(leftover.open(QIODevice::ReadOnly));
                 QVERIFY2(leftover.readAll() == newConfig, qPrintable(where + name));
-                qInfo("kill %d left a complete temporary copy %s", i, qPrintable(name));
+                ++leftovers;
+                QFile::remove(folder + u'/' + name);
             }
 
             // The stale lock of the killed writer is recovered and the change goes through.
@@ -386,8 +419,9 @@ private Q_SLOTS:
             std::sort(recent.begin(), recent.end());
             window = recent.at(recent.size() / 2);
         }
-        qInfo("%d of %d kills landed while the lock was held: %d left the old file, %d the new",
-              interrupted, kills, sawOld, sawNew);
+        qInfo("%d of %d kills landed while the lock was held: %d left the old file, %d the new; "
+              "%d left a complete copy under a temporary name, which nothing removes later",
+              interrupted, kills, sawOld, sawNew, leftovers);
         QVERIFY(interrupted >= kills / 2);
         // Both outcomes seen: the kills straddled the moment the file is replaced.
         QVERIFY(sawOld >= 1);
