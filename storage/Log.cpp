@@ -1,4 +1,4 @@
 #include "Log.h"
 
-Q_LOGGING_CATEGORY(lcStorage, "choragen.storage", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcKeychain, "choragen.storage.keychain", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcStorage, "choragen.storage", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcKeychain, "choragen.storage.keychain", QtWarningMsg)

@@ -9,7 +9,7 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
-Q_LOGGING_CATEGORY(lcUi, "choragen.ui")
+Q_LOGGING_CATEGORY(lcUi, "choragen.ui", QtWarningMsg)
 
 namespace Choragen {
 
