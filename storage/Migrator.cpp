@@ -98,13 +98,14 @@ void Migrator::migrate(const MigrationOptions &options, Progress progress, Done 
     run->progress = std::move(progress);
     run->done = std::move(done);
     run->report.dryRun = options.dryRun;
-    runMigration(run);
+    // A dry run changes nothing, not even by creating the folder for the lock.
+    begin(run, !options.dryRun, &Migrator::migrateNext);
 }
 
-void Migrator::runMigration(std::shared_ptr<Run> run)
+void Migrator::begin(std::shared_ptr<Run> run, bool takeLock,
+                     void (Migrator::*next)(std::shared_ptr<Run>))
 {
-    // A dry run changes nothing, not even by creating the folder for the lock.
-    if (!run->options.dryRun) {
+    if (takeLock) {
         if (Error error = run->lock.acquire(); !error.ok()) {
             run->report.error = error;
             return finish(run);
@@ -114,19 +115,24 @@ void Migrator::runMigration(std::shared_ptr<Run> run)
         run->report.error = error;
         return finish(run);
     }
-    for (const QString &id : run->config.apiKeyProviders()) {
-        if (run->options.only.isEmpty() || run->options.only.contains(id))
-            run->ids << id;
+    if (run->kind == Run::Kind::Migrate) {
+        for (const QString &id : run->config.apiKeyProviders()) {
+            if (run->options.only.isEmpty() || run->options.only.contains(id))
+                run->ids << id;
+        }
+    } else {
+        for (const Provider &provider : std::as_const(run->providers))
+            run->ids << provider.id;
     }
     QPointer<Migrator> self(this);
-    m_store.probeKeychain(this, [self, run](const BackendStatus &status) {
+    m_store.probeKeychain(this, [self, run, next](const BackendStatus &status) {
         if (!self)
             return;
         if (!status.available) {
             run->report.error = status.reason;
             return self->finish(run);
         }
-        self->migrateNext(run);
+        (self.data()->*next)(run);
     });
 }
 
@@ -262,7 +268,7 @@ void Migrator::exportToFile(const QList<Provider> &providers, Progress progress,
     run->providers = providers;
     run->progress = std::move(progress);
     run->done = std::move(done);
-    runExport(run);
+    begin(run, true, &Migrator::exportNext);
 }
 
 void Migrator::exportCopy(const QList<Provider> &providers, const QString &path, Progress progress,
@@ -274,33 +280,8 @@ void Migrator::exportCopy(const QList<Provider> &providers, const QString &path,
     run->copyPath = path;
     run->progress = std::move(progress);
     run->done = std::move(done);
-    runExport(run);
-}
-
-void Migrator::runExport(std::shared_ptr<Run> run)
-{
-    if (run->kind == Run::Kind::Export) {
-        if (Error error = run->lock.acquire(); !error.ok()) {
-            run->report.error = error;
-            return finish(run);
-        }
-    }
-    if (Error error = run->config.load(); !error.ok()) {
-        run->report.error = error;
-        return finish(run);
-    }
-    for (const Provider &provider : std::as_const(run->providers))
-        run->ids << provider.id;
-    QPointer<Migrator> self(this);
-    m_store.probeKeychain(this, [self, run](const BackendStatus &status) {
-        if (!self)
-            return;
-        if (!status.available) {
-            run->report.error = status.reason;
-            return self->finish(run);
-        }
-        self->exportNext(run);
-    });
+    // A copy elsewhere leaves this config alone, so it needs no lock.
+    begin(run, false, &Migrator::exportNext);
 }
 
 void Migrator::exportNext(std::shared_ptr<Run> run)

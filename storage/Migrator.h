@@ -89,10 +89,11 @@ public:
 
 private:
     struct Run;
-    void runMigration(std::shared_ptr<Run> run);
+    /// Takes the lock when asked, reads the config and probes the keychain, then runs @p next.
+    void begin(std::shared_ptr<Run> run, bool takeLock,
+               void (Migrator::*next)(std::shared_ptr<Run>));
     void migrateNext(std::shared_ptr<Run> run);
     void commitMigration(std::shared_ptr<Run> run);
-    void runExport(std::shared_ptr<Run> run);
     void exportNext(std::shared_ptr<Run> run);
     void commitExport(std::shared_ptr<Run> run);
     void deleteExported(std::shared_ptr<Run> run, int index);
