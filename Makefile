@@ -7,6 +7,8 @@ CTEST_ARGS ?=
 ARGS ?=
 
 .PHONY: all deps configure build run test test-dev test-nokeychain package clean
+.PHONY: bench fuzz
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -42,6 +44,16 @@ test-nokeychain: deps build/nokeychain/CMakeCache.txt
 package: deps build/release/CMakeCache.txt
 	cmake --build build/release -j$(JOBS)
 	cd build/release && cpack
+
+# Benchmarks against the floor the keychain itself sets (bench/run.sh, a release build in
+# build/bench): results in BENCHMARKS.md, plot in BENCHMARKS-scaling.png. BENCH_ARGS=--quick.
+bench: deps
+	sh bench/run.sh
+
+# libFuzzer (clang) on config parsing and the secret and provider-id validators, FUZZ_SECONDS
+# per harness, in build/fuzz; crashes are kept in build/fuzz/artifacts/.
+fuzz: deps
+	sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

@@ -11,7 +11,7 @@ harnesses="config_file secret provider_id"
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCHORAGEN_FUZZ=ON \
+        -DCMAKE_CXX_COMPILER=clang++ -DCHORAGEN_FUZZ=ON \
         -DCHORAGEN_BUILD_UI=OFF
 fi
 targets=""
