@@ -266,7 +266,19 @@ private Q_SLOTS:
         });
         // config:set waits on standard input before it touches any store: a live process to
         // inspect.
-        process.start(choragenBinary(),
+        // The build tree may sit where the unprivileged user cannot reach (a clone under
+        // /root): run a copy from a folder it can read.
+        QTemporaryDir binDir;
+        const QString binary = binDir.filePath(QStringLiteral("choragen"));
+        QVERIFY(QFile::copy(choragenBinary(), binary));
+        QVERIFY(QFile::setPermissions(binDir.path(),
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                          | QFileDevice::ExeOwner | QFileDevice::ReadOther
+                                          | QFileDevice::ExeOther));
+        QVERIFY(QFile::setPermissions(binary,
+                                      QFileDevice::ReadOwner | QFileDevice::ExeOwner
+                                          | QFileDevice::ReadOther | QFileDevice::ExeOther));
+        process.start(binary,
                       {QStringLiteral("--project"), project.path(), QStringLiteral("config:set"),
                        QStringLiteral("anthropic"), QStringLiteral("--storage"),
                        QStringLiteral("file")});
