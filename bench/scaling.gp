@@ -6,6 +6,7 @@ set title "Verified migration: time per key"
 set xlabel "keys migrated"
 set ylabel "ms per key (median)"
 set logscale x
+set xrange [7:1400]
 set xtics (10, 100, 1000)
 set yrange [0:*]
 set key top left
