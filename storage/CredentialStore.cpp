@@ -113,16 +113,24 @@ void CredentialStore::lookup(const Provider &provider, QObject *context,
         }
         done(result);
     };
+    // A keychain already found unusable is not asked again: a hung one would cost a timeout
+    // per provider.
+    if (m_probe && !m_probe->available) {
+        const Error reason = m_probe->reason;
+        postTo(context, [settle, reason] { settle(reason, {}); });
+        return;
+    }
+    // Read first; probe only to interpret "not found", which is also what a locked keyring
+    // answers to everything. The common case, a key that is there, costs one call.
     QPointer<CredentialStore> self(this);
-    // A locked keyring answers "not found" to everything, and a hung one answers nothing: a read
-    // is only worth asking, and its "not found" only trusted, when the probe found it usable.
-    probeKeychain(context, [self, provider, context, settle](const BackendStatus &status) {
-        if (!self)
-            return;
-        if (!status.available)
-            return settle(status.reason, {});
-        self->m_keychain->read(provider.id, context, settle);
-    });
+    m_keychain->read(provider.id, context,
+                     [self, context, settle](const Error &error, const QByteArray &secret) {
+                         if (!error.isNotFound() || !self)
+                             return settle(error, secret);
+                         self->probeKeychain(context, [settle, error](const BackendStatus &status) {
+                             settle(status.available ? error : status.reason, {});
+                         });
+                     });
 }
 
 void CredentialStore::store(const Provider &provider, QByteArray secret,

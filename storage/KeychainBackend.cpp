@@ -18,6 +18,10 @@
 
 #include <memory>
 
+#ifdef Q_OS_LINUX
+#include <dlfcn.h>
+#endif
+
 namespace Choragen {
 
 namespace {
@@ -37,6 +41,18 @@ bool usesKWallet()
     // QtKeychain picks KWallet on KDE Plasma and the Secret Service everywhere else.
     const QString desktop = qEnvironmentVariable("XDG_CURRENT_DESKTOP").toUpper();
     return desktop.contains(QStringLiteral("KDE"));
+}
+
+// Whether QtKeychain can load libsecret; cheap once QtKeychain has loaded it already.
+bool libsecretLoadable()
+{
+#ifdef Q_OS_LINUX
+    if (void *handle = ::dlopen("libsecret-1.so.0", RTLD_LAZY | RTLD_NOLOAD)) {
+        ::dlclose(handle);
+        return true;
+    }
+#endif
+    return QLibrary(QStringLiteral("secret-1"), 0).load();
 }
 
 QString serviceToFind()
@@ -259,7 +275,7 @@ void KeychainBackend::probe(QObject *context, ProbeDone done)
             why.isEmpty() ? QStringLiteral("DBUS_SESSION_BUS_ADDRESS is not set") : why));
         return;
     }
-    if (!usesKWallet() && !QLibrary(QStringLiteral("secret-1"), 0).load()) {
+    if (!usesKWallet() && !libsecretLoadable()) {
         deliver(unavailable(ErrorCode::NoSecretService,
                             QStringLiteral("libsecret is not installed."),
                             QStringLiteral("libsecret-1.so.0 could not be loaded; install the "
