@@ -2,12 +2,15 @@
 
 #include "Log.h"
 
+#include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QLockFile>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <utility>
 
 using nlohmann::ordered_json;
@@ -173,6 +176,13 @@ Error ConfigFile::load()
                                .arg(column)
                                .arg(describeParseError(e.what())),
                            QStringLiteral("Fix the file by hand; it was left untouched."));
+    } catch (const ordered_json::exception &) {
+        // E.g. a number too large for a double ("1e400"). Its text is not quoted: it may be a key.
+        return Error::make(ErrorCode::ConfigInvalid,
+                           QStringLiteral("%1: a value cannot be represented (a number out of "
+                                          "range?).")
+                               .arg(m_path),
+                           QStringLiteral("Fix the file by hand; it was left untouched."));
     }
     if (Error error = validate(parsed); !error.ok())
         return error;
@@ -203,10 +213,11 @@ Error ConfigFile::validate(const ordered_json &json) const
             return invalid(
                 QStringLiteral("\"apiKeys\" must be an object, not %1.").arg(jsonTypeName(*it)));
         for (const auto &[key, value] : it->items()) {
+            // Not quoted: a key pasted in the wrong place would land in the message.
             if (!isValidProviderId(fromStd(key)))
-                return invalid(QStringLiteral("\"apiKeys\" has an invalid provider id \"%1\"; ids "
-                                              "use a-z, 0-9, '-', '_' and '.'.")
-                                   .arg(fromStd(key).left(64)));
+                return invalid(QStringLiteral("\"apiKeys\" has an invalid provider id (%1 "
+                                              "characters); ids use a-z, 0-9, '-', '_' and '.'.")
+                                   .arg(fromStd(key).size()));
             if (!value.is_string())
                 return invalid(QStringLiteral("\"apiKeys.%1\" must be a string, not %2.")
                                    .arg(fromStd(key), jsonTypeName(value)));
@@ -219,8 +230,9 @@ Error ConfigFile::validate(const ordered_json &json) const
         for (const auto &[key, value] : it->items()) {
             const QString id = fromStd(key);
             if (!isValidProviderId(id))
-                return invalid(QStringLiteral("\"providers\" has an invalid provider id \"%1\".")
-                                   .arg(id.left(64)));
+                return invalid(QStringLiteral("\"providers\" has an invalid provider id (%1 "
+                                              "characters); ids use a-z, 0-9, '-', '_' and '.'.")
+                                   .arg(id.size()));
             if (!value.is_object())
                 return invalid(QStringLiteral("\"providers.%1\" must be an object, not %2.")
                                    .arg(id, jsonTypeName(value)));
@@ -427,15 +439,45 @@ ConfigLock::ConfigLock(const QString &configPath)
 
 ConfigLock::~ConfigLock() = default;
 
+namespace {
+
+// QLockFile writes its owner right after creating the file; a lock file still without an owner
+// after this long was left by a process killed in between, and no process will ever free it.
+constexpr qint64 ownerlessLockAgeMs = 2000;
+
+bool isOwnerlessAndOld(QLockFile &lock, const QString &lockPath)
+{
+    qint64 pid = 0;
+    QString host;
+    QString app;
+    if (lock.getLockInfo(&pid, &host, &app))
+        return false;
+    const QFileInfo info(lockPath);
+    return info.exists()
+        && info.lastModified().msecsTo(QDateTime::currentDateTime()) > ownerlessLockAgeMs;
+}
+
+} // namespace
+
 Error ConfigLock::acquire(int timeoutMs)
 {
     if (Error error = ensureConfigFolder(m_configPath); !error.ok())
         return error;
-    m_lock = std::make_unique<QLockFile>(m_configPath + QStringLiteral(".lock"));
+    const QString lockPath = m_configPath + QStringLiteral(".lock");
+    m_lock = std::make_unique<QLockFile>(lockPath);
     // Only a dead owner makes a lock stale: a slow migration must not have its lock stolen.
     m_lock->setStaleLockTime(0);
-    if (m_lock->tryLock(timeoutMs))
-        return Error::none();
+    QElapsedTimer waited;
+    waited.start();
+    while (true) {
+        const qint64 left = timeoutMs - waited.elapsed();
+        if (m_lock->tryLock(int(std::clamp<qint64>(left, 0, 100))))
+            return Error::none();
+        if (m_lock->error() != QLockFile::LockFailedError || left <= 0)
+            break;
+        if (isOwnerlessAndOld(*m_lock, lockPath))
+            m_lock->removeStaleLockFile();
+    }
     const QLockFile::LockError reason = m_lock->error();
     qint64 pid = 0;
     QString host;
@@ -449,7 +491,7 @@ Error ConfigLock::acquire(int timeoutMs)
                                .arg(pid),
                            QStringLiteral("Wait for it to finish and try again."));
     return Error::make(
-        ErrorCode::Io, QStringLiteral("Cannot create the lock file %1.lock.").arg(m_configPath),
+        ErrorCode::Io, QStringLiteral("Cannot create the lock file %1.").arg(lockPath),
         QStringLiteral("Check that %1 is writable.").arg(QFileInfo(m_configPath).absolutePath()));
 }
 

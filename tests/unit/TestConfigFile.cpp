@@ -1,5 +1,6 @@
 #include "ConfigFile.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -143,6 +144,11 @@ private Q_SLOTS:
             << QStringLiteral("providers.mistral.env");
         QTest::newRow("bad provider id") << QByteArray("{\"apiKeys\": {\"Open AI\": \"sk-FAKE\"}}")
                                          << QStringLiteral("provider id");
+        QTest::newRow("key pasted as id")
+            << QByteArray(R"({"apiKeys": {"sk-FAKE-pasted-as-an-id-0000": "x"}})")
+            << QStringLiteral("provider id");
+        QTest::newRow("number out of range")
+            << QByteArray(R"({"x": 1e400})") << QStringLiteral("out of range");
     }
 
     void wrongTypesAreRejected()
@@ -369,6 +375,21 @@ private Q_SLOTS:
     }
 
 #endif
+
+    void ownerlessLockLeftByAKillIsRecovered()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        // A writer killed between creating the lock file and writing its owner into it.
+        QFile lock(path + QStringLiteral(".lock"));
+        QVERIFY(lock.open(QIODevice::WriteOnly));
+        QVERIFY(lock.setFileTime(QDateTime::currentDateTime().addSecs(-60),
+                                 QFileDevice::FileModificationTime));
+        lock.close();
+        ConfigLock configLock(path);
+        const Error error = configLock.acquire(3000);
+        QVERIFY2(error.ok(), qPrintable(error.message));
+    }
 
     void liveLockMakesWritersWait()
     {
