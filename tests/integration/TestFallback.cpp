@@ -223,11 +223,13 @@ private Q_SLOTS:
         conf.close();
         const QString home = m_dir->filePath(QStringLiteral("home"));
         const QStringList options {QStringLiteral("--config-file=") + busConfig};
-        // Start the silent service, wait until it owns the name, then run choragen.
+        // Start the silent service, wait until it owns the name, then run choragen. Each session
+        // starts its own service, so the previous one's "ready" must not count.
         const QString hung
             = QStringLiteral(
-                  "%1 > %2/ready & for i in $(seq 100); do grep -q ready %2/ready 2>/dev/null && "
-                  "break; sleep 0.1; done; export CHORAGEN_KEYCHAIN_TIMEOUT_MS=1500")
+                  "rm -f %2/ready; %1 > %2/ready & for i in $(seq 600); do grep -q ready %2/ready "
+                  "2>/dev/null && break; sleep 0.1; done; grep -q ready %2/ready || exit 99; "
+                  "export CHORAGEN_KEYCHAIN_TIMEOUT_MS=1500")
                   .arg(QStringLiteral(HUNG_SECRET_SERVICE), m_dir->path());
         const QByteArray original
             = R"({"credentialStorage": "keychain", "apiKeys": {"openai": "sk-FAKE-openai-not-a-real-key-9"}})";
