@@ -140,7 +140,9 @@ private Q_SLOTS:
         m_window->show();
         QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
         ProviderRow *row = m_window->row(u"openai"_s);
+        // Every row loaded, so that "the rest is not locked" below is about the save alone.
         QTRY_VERIFY(row->lineEdit()->isEnabled());
+        QTRY_VERIFY(m_window->row(u"google"_s)->lineEdit()->isEnabled());
         m_backend->setDelayMs(slowMs);
         m_backend->setWriteError(
             Error::make(ErrorCode::AccessDenied, u"Test keychain: access denied"_s));
