@@ -4,7 +4,9 @@
 
 #include <QCoreApplication>
 
-#ifdef CHORAGEN_HAVE_UI
+#if defined(CHORAGEN_WINDOW_MODULE)
+#include "WindowLoader.h"
+#elif defined(CHORAGEN_HAVE_UI)
 #include "GuiMain.h"
 #endif
 
@@ -45,18 +47,33 @@ int main(int argc, char **argv)
 
     const QStringList arguments = argumentsOf(argc, argv);
     Invocation invocation;
+    QString applicationDir;
     {
         // QCommandLineParser wants an application object for --version and --help.
         QCoreApplication probe(argc, argv);
         invocation = parseArguments(arguments);
+        applicationDir = QCoreApplication::applicationDirPath();
     }
     if (invocation.action == Invocation::Action::Exit)
         return invocation.exitCode;
 
     if (invocation.action == Invocation::Action::Window) {
 #ifdef CHORAGEN_HAVE_UI
-        if (hasDisplay())
+        if (hasDisplay()) {
+#ifdef CHORAGEN_WINDOW_MODULE
+            QString error;
+            const int code = Choragen::runWindowModule(argc, argv, invocation.projectDir,
+                                                       applicationDir, error);
+            if (code >= 0)
+                return code;
+            printErr(QStringLiteral("choragen: error: %1.\nReinstall Choragen to get the window "
+                                    "back; the commands work without it (choragen --help).\n")
+                         .arg(error));
+            return 1;
+#else
             return Choragen::runWindow(argc, argv, invocation.projectDir);
+#endif
+        }
         printErr(QStringLiteral("choragen: no display (DISPLAY and WAYLAND_DISPLAY are unset), "
                                 "so no settings window; showing config:status instead.\n"));
 #endif

@@ -42,6 +42,21 @@ desktop-file-validate "$root/usr/share/applications/$app.desktop" || fail "deskt
 appstreamcli validate --no-net "$root/usr/share/metainfo/$app.metainfo.xml" >/dev/null || fail "metainfo invalid"
 grep -q "config:status" "$root/usr/share/man/man1/choragen.1" || fail "man page lacks the commands"
 
+if [ "$with_ui" = 1 ]; then
+    # The window is a module the command line loads only to show it; the executable itself
+    # must not link the widget libraries, so config:* commands start without them.
+    module=$(find "$root" -name choragen-window.so)
+    [ -n "$module" ] || fail "the package lacks the window module choragen-window.so"
+    echo "window module: /${module#"$root"/}"
+    readelf -d "$root/usr/bin/choragen" | grep -q "NEEDED.*libQt6Widgets" \
+        && fail "/usr/bin/choragen links QtWidgets; the window belongs in the module"
+    # The installed window opens (offscreen, no keychain session) and stays up until stopped.
+    status=0
+    env QT_QPA_PLATFORM=offscreen DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent \
+        timeout 5 "$root/usr/bin/choragen" --project "$work" >"$work/window.log" 2>&1 || status=$?
+    [ "$status" = 124 ] || { cat "$work/window.log" >&2; fail "the installed window exited $status"; }
+fi
+
 "$root/usr/bin/choragen" --version | grep -q "^choragen [0-9]" || fail "installed --version"
 project="$work/project"
 mkdir -p "$project"
