@@ -16,13 +16,14 @@ fi
 cmake --build "$build/tools"
 
 window=""
-if [ -f "$build/ui/libchoragen_ui.a" ]; then
+if [ -f "$build/app/choragen-window.so" ] || [ -f "$build/ui/libchoragen_ui.a" ]; then
     window="--with-window"
 fi
 # shellcheck disable=SC2086
 exec sh scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
     python3 bench/bench.py --choragen "$build/app/choragen" \
-    --baseline "$build/tools/libsecret_baseline" --bare "$build/tools/bare_window" \
+    --baseline "$build/tools/libsecret_baseline" --qtkeychain "$build/tools/qtkeychain_lookup" \
+    --bare "$build/tools/bare_window" \
     --probe "$PWD/$build/tools/frame_probe.so" \
     --hung "$build/tests/integration/hung_secret_service" \
     --out BENCHMARKS.md --png BENCHMARKS-scaling.png --json "$build/results.json" \
