@@ -2,6 +2,7 @@
 
 #include "KeychainNaming.h"
 #include "Log.h"
+#include "Secret.h"
 
 #include <qt6keychain/keychain.h>
 
@@ -218,7 +219,8 @@ void KeychainBackend::read(const QString &providerId, QObject *context, ReadDone
                  {});
             return;
         }
-        QByteArray secret = guard->textData().toUtf8();
+        // The job's own buffer, shared: no decoded or re-encoded copy of the key is made.
+        QByteArray secret = guard->binaryData();
         done(error, secret);
     });
 }
@@ -229,7 +231,10 @@ void KeychainBackend::write(const QString &providerId, const QByteArray &secret,
     auto *job = new QKeychain::WritePasswordJob(keychainService());
     job->setKey(keychainKey(providerId));
     // Text, not binary: binary data is stored base64-encoded, which other tools cannot read.
-    job->setTextData(QString::fromUtf8(secret));
+    QString text = QString::fromUtf8(secret);
+    job->setTextData(text);
+    // setTextData() keeps its own UTF-8 copy; this UTF-16 one is ours to wipe.
+    wipeString(text);
     start(job, context, std::move(done));
 }
 

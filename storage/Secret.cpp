@@ -1,6 +1,6 @@
 #include "Secret.h"
 
-#include <QStringDecoder>
+#include <QByteArrayView>
 
 #include <array>
 
@@ -48,9 +48,8 @@ Error normalizeSecret(QByteArray &secret)
                 QStringLiteral("Give the key as plain text."));
     }
     QByteArray trimmed = secret.mid(begin, end - begin);
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString decoded = decoder.decode(trimmed);
-    if (decoder.hasError()) {
+    // Checked in place: decoding would leave a UTF-16 copy of the key behind.
+    if (!QByteArrayView(trimmed).isValidUtf8()) {
         wipeSecret(trimmed);
         return Error::make(ErrorCode::InvalidInput,
                            QStringLiteral("The API key is not valid UTF-8."),
@@ -95,6 +94,21 @@ void wipeSecret(QByteArray &secret)
 {
     zeroBytes(secret);
     secret.clear();
+}
+
+void zeroString(QString &text)
+{
+    if (text.isEmpty() || !text.isDetached())
+        return;
+    volatile char16_t *p = reinterpret_cast<char16_t *>(text.data());
+    for (qsizetype i = 0; i < text.size(); ++i)
+        p[i] = 0;
+}
+
+void wipeString(QString &text)
+{
+    zeroString(text);
+    text.clear();
 }
 
 bool secretsEqual(const QByteArray &a, const QByteArray &b)

@@ -24,6 +24,10 @@ void zeroBytes(QByteArray &buffer);
 /// Overwrites the bytes of @p secret before releasing them, for buffers this code owns.
 void wipeSecret(QByteArray &secret);
 
+/// zeroBytes() and wipeSecret() for a decoded (UTF-16) copy of a secret.
+void zeroString(QString &text);
+void wipeString(QString &text);
+
 /// Compares two secrets in time independent of where they differ.
 bool secretsEqual(const QByteArray &a, const QByteArray &b);
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QCoreApplication>
+#include <QEvent>
 #include <QEventLoop>
 
 #include <functional>
@@ -20,6 +22,9 @@ T await(const std::function<void(QObject *context, std::function<void(T)> done)>
     });
     if (!result)
         loop.exec();
+    // Keychain jobs delete themselves once finished (deleteLater): let them go now, not at an
+    // exit that never processes them, so no finished job keeps a key in memory.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     return std::move(*result);
 }
 

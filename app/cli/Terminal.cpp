@@ -2,6 +2,7 @@
 
 #include "Secret.h"
 
+#include <cerrno>
 #include <cstdio>
 
 #ifdef Q_OS_WIN
@@ -84,28 +85,50 @@ private:
 
 } // namespace
 
+namespace {
+
+// Reads up to @p size bytes of standard input. Unbuffered where the platform allows it: stdio
+// would keep a copy of the key in its buffer until the process exits.
+qsizetype readInput(char *buffer, std::size_t size)
+{
+#ifdef Q_OS_WIN
+    return qsizetype(std::fread(buffer, 1, size, stdin));
+#else
+    for (;;) {
+        const ssize_t n = ::read(STDIN_FILENO, buffer, size);
+        if (n >= 0 || errno != EINTR)
+            return qsizetype(n);
+    }
+#endif
+}
+
+} // namespace
+
 Error readSecret(const QString &prompt, QByteArray &secret)
 {
     // Enough to tell "too long" from "just right" without reading an endless stream.
     const qsizetype limit = maxSecretBytes * 4;
     secret.clear();
-    secret.reserve(limit + 1);
+    // Reserved once, so appending never moves (and copies) the key.
+    secret.reserve(limit + 4096);
+    char buffer[4096];
     if (stdinIsTerminal()) {
         // Echo goes off before the prompt shows, so nothing typed after it can appear.
         EchoOff quiet;
         printErr(prompt);
-        int c = 0;
-        while ((c = std::fgetc(stdin)) != EOF && c != '\n' && secret.size() <= limit)
-            secret.append(char(c));
+        // One byte at a time, so nothing after the line is consumed.
+        char c = 0;
+        while (secret.size() <= limit && readInput(&c, 1) == 1 && c != '\n')
+            secret.append(c);
+        c = 0;
     } else {
-        char buffer[4096];
-        std::size_t n = 0;
-        while (secret.size() <= limit && (n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0)
-            secret.append(buffer, qsizetype(n));
-        volatile char *p = buffer;
-        for (std::size_t i = 0; i < sizeof buffer; ++i)
-            p[i] = 0;
+        qsizetype n = 0;
+        while (secret.size() <= limit && (n = readInput(buffer, sizeof buffer)) > 0)
+            secret.append(buffer, n);
     }
+    volatile char *p = buffer;
+    for (std::size_t i = 0; i < sizeof buffer; ++i)
+        p[i] = 0;
     return Error::none();
 }
 

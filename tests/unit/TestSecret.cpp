@@ -115,6 +115,25 @@ private Q_SLOTS:
         QVERIFY(secret.isEmpty());
         QVERIFY(copy == "sk-FAKE-shared");
     }
+
+    void zeroStringOverwritesInPlace()
+    {
+        QString text = QStringLiteral("sk-FAKE-utf16-wipe");
+        text.detach();
+        const QChar *before = text.constData();
+        zeroString(text);
+        QCOMPARE(text.constData(), before);
+        QCOMPARE(text, QString(18, QChar()));
+    }
+
+    void wipeStringLeavesSharedCopiesAlone()
+    {
+        QString text = QString::fromUtf8("sk-FAKE-utf16-shared");
+        const QString copy = text;
+        wipeString(text);
+        QVERIFY(text.isEmpty());
+        QCOMPARE(copy, QStringLiteral("sk-FAKE-utf16-shared"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSecret)
