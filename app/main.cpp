@@ -1,4 +1,5 @@
 #include "Hardening.h"
+#include "Secret.h"
 #include "cli/Cli.h"
 #include "cli/Terminal.h"
 
@@ -79,6 +80,13 @@ int main(int argc, char **argv)
 #endif
         invocation.command = QStringLiteral("config:status");
     }
-    QCoreApplication app(argc, argv);
-    return runCommand(invocation);
+    int code = 0;
+    {
+        QCoreApplication app(argc, argv);
+        code = runCommand(invocation);
+    }
+    // The command's frames are gone but their bytes are not: nlohmann::json's serializer and
+    // Qt's file writing leave parts of the config, keys included, in stack buffers.
+    Choragen::wipeStack();
+    return code;
 }
