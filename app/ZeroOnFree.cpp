@@ -35,6 +35,15 @@ void __libc_free(void *block);
 
 namespace {
 
+// A block glibc placed in a mapping of its own (large ones) goes back to the kernel when freed,
+// and the kernel hands out only zeroed pages: nothing to zero, and zeroing it would touch (and
+// fault in) pages that were never used. glibc marks such blocks in the size word before them
+// (IS_MMAPPED, bit 1), the header malloc_usable_size() reads too.
+bool ownMapping(const void *block)
+{
+    return (static_cast<const std::size_t *>(block)[-1] & 0x2) != 0;
+}
+
 void zeroBlock(void *block, std::size_t from)
 {
     const std::size_t size = malloc_usable_size(block);
@@ -46,7 +55,7 @@ void zeroBlock(void *block, std::size_t from)
 
 __attribute__((visibility("default"))) void free(void *block) noexcept
 {
-    if (block)
+    if (block && !ownMapping(block))
         zeroBlock(block, 0);
     __libc_free(block);
 }
@@ -59,6 +68,9 @@ __attribute__((visibility("default"))) void *realloc(void *block, std::size_t si
         free(block);
         return nullptr;
     }
+    // Resized by mremap, or moved and unmapped: either way no copy stays behind.
+    if (ownMapping(block))
+        return __libc_realloc(block, size);
     const std::size_t used = malloc_usable_size(block);
     if (size <= used) {
         // Shrinking in place: the tail may be split off and freed.
