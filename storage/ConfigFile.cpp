@@ -153,7 +153,27 @@ Error ConfigFile::load()
         return Error::make(ErrorCode::ConfigInvalid,
                            QStringLiteral("Cannot read %1: %2.").arg(m_path, file.errorString()),
                            QStringLiteral("Check the file's permissions."));
-    const QByteArray data = file.read(maxFileBytes + 1);
+    // Read into a buffer the size of the file, growing it only if the file grew since: reading
+    // "up to the limit" would allocate (and, freed, zero) the whole limit for a small file.
+    QByteArray data(qBound<qint64>(0, info.size(), maxFileBytes) + 1, Qt::Uninitialized);
+    qsizetype used = 0;
+    for (;;) {
+        if (used == data.size()) {
+            if (used > maxFileBytes)
+                break;
+            data.resize(qMin<qsizetype>(used * 2, maxFileBytes + 1));
+        }
+        const qint64 n = file.read(data.data() + used, data.size() - used);
+        if (n < 0)
+            return Error::make(
+                ErrorCode::ConfigInvalid,
+                QStringLiteral("Cannot read %1: %2.").arg(m_path, file.errorString()),
+                QStringLiteral("Check the file's permissions."));
+        if (n == 0)
+            break;
+        used += qsizetype(n);
+    }
+    data.truncate(used);
     if (data.size() > maxFileBytes)
         return Error::make(
             ErrorCode::ConfigInvalid,
