@@ -26,7 +26,8 @@ QString storageModeName(StorageMode mode);
 std::optional<StorageMode> storageModeFromName(const QString &name);
 
 /// `<project>/.choragen/config.json`: loaded and validated with nlohmann (key order kept),
-/// written atomically with QSaveFile, mode 0600 in a 0700 folder. Members we do not know are
+/// written atomically (a 0600 temporary file next to it, flushed to disk, renamed over it; on
+/// Windows QSaveFile), in a 0700 folder. Members we do not know are
 /// kept as they were. A file that cannot be understood is never rewritten.
 class ConfigFile
 {

@@ -76,6 +76,13 @@ private:
         return QStringList {QStringLiteral("--project"), project()} + more;
     }
 
+    // Temporary files of saves that never reached their rename, in the project's .choragen/.
+    QStringList interruptedSaves() const
+    {
+        return QDir(project() + QStringLiteral("/.choragen"))
+            .entryList({QStringLiteral("config.json.saving-*")}, QDir::Files | QDir::Hidden);
+    }
+
     // The crash points a full run passes, in order.
     QStringList crashPoints(const QStringList &arguments, const QByteArray &config,
                             const QByteArray &input = {})
@@ -218,8 +225,8 @@ private Q_SLOTS:
         const QStringList ids = providerIds(3);
         const QByteArray config = configWithKeys(ids);
         const QStringList points = crashPoints({QStringLiteral("--migrate")}, config);
-        // written + verified per key, and the commit.
-        QCOMPARE(points.size(), 2 * ids.size() + 1);
+        // written + verified per key, the new file written (not yet in place), and the commit.
+        QCOMPARE(points.size(), 2 * ids.size() + 2);
         for (const QString &point : points) {
             clearKeychain();
             writeConfig(project(), config);
@@ -227,6 +234,9 @@ private Q_SLOTS:
             env.insert(QStringLiteral("CHORAGEN_CRASH_AT"), point);
             const Run crashed = choragen(at({QStringLiteral("--migrate")}), {}, env);
             QVERIFY2(crashed.exitCode == 77, qPrintable(point));
+            // Killed between writing the new file and putting it in place: it is still there.
+            if (point == QStringLiteral("save:written"))
+                QCOMPARE(interruptedSaves().size(), 1);
             QVERIFY2(isValidJsonObject(readConfig(project())), qPrintable(point));
             QString why;
             QVERIFY2(everyKeyReadable(project(), ids, 0, &why),
@@ -236,6 +246,7 @@ private Q_SLOTS:
             QVERIFY2(rerun.exitCode == 0, qPrintable(point + QString::fromUtf8(rerun.err)));
             QVERIFY2(everyKeyReadable(project(), ids, 0, &why), qPrintable(why));
             QVERIFY(!parse(readConfig(project())).contains(QStringLiteral("apiKeys")));
+            QVERIFY2(interruptedSaves().isEmpty(), qPrintable(point));
         }
     }
 
@@ -290,7 +301,8 @@ private Q_SLOTS:
         QVERIFY(traceFile.open(QIODevice::ReadOnly));
         const QStringList points
             = QString::fromUtf8(traceFile.readAll()).split(u'\n', Qt::SkipEmptyParts);
-        QCOMPARE(points.size(), 1 + ids.size());
+        // The file written, in place, then each keychain copy deleted.
+        QCOMPARE(points.size(), 2 + ids.size());
 
         for (const QString &point : points) {
             clearKeychain();
@@ -305,6 +317,7 @@ private Q_SLOTS:
                      qPrintable(point + QStringLiteral(": ") + why));
             QCOMPARE(choragen(at(exportArgs)).exitCode, 0);
             QVERIFY2(everyKeyReadable(project(), ids, 0, &why), qPrintable(why));
+            QVERIFY2(interruptedSaves().isEmpty(), qPrintable(point));
             for (const QString &id : ids) {
                 bool found = true;
                 secretToolLookup(id, &found);
@@ -320,7 +333,8 @@ private Q_SLOTS:
         const QStringList setArgs {QStringLiteral("config:set"), id, QStringLiteral("--storage"),
                                    QStringLiteral("keychain")};
         const QStringList points = crashPoints(setArgs, config, fakeKey(id, 2));
-        QCOMPARE(points.size(), 3);
+        // Keychain written, verified, the file without the old key written, then in place.
+        QCOMPARE(points.size(), 4);
         for (const QString &point : points) {
             clearKeychain();
             writeConfig(project(), config);
@@ -338,6 +352,7 @@ private Q_SLOTS:
             const Run get = choragen(at({QStringLiteral("config:get"), id}));
             QVERIFY(get.out.trimmed() == fakeKey(id, 2));
             QVERIFY(!parse(readConfig(project())).contains(QStringLiteral("apiKeys")));
+            QVERIFY2(interruptedSaves().isEmpty(), qPrintable(point));
         }
     }
 

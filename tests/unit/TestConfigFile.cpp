@@ -17,6 +17,8 @@
 
 using namespace Choragen;
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 QString writeRaw(const QTemporaryDir &dir, const QByteArray &content)
@@ -219,6 +221,31 @@ private Q_SLOTS:
         QVERIFY2(error.message.contains(path), qPrintable(error.message));
         QVERIFY(!error.message.contains(QStringLiteral("sk-")));
         QCOMPARE(readRaw(path), original);
+    }
+
+    void saveRemovesWhatAnInterruptedSaveLeft()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{\"credentialStorage\": \"file\"}");
+        const QDir folder = QFileInfo(path).absoluteDir();
+        // What a writer killed before its rename leaves, and files that only look alike.
+        const QStringList leftovers {u"config.json.saving-a1B2c3"_s,
+                                     u"config.json.saving-000000"_s};
+        const QStringList kept {u"config.json.backup"_s, u"config.json.saving-old.json"_s,
+                                u"other.json.saving-a1B2c3"_s};
+        for (const QString &name : leftovers + kept) {
+            QFile file(folder.filePath(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("{\"apiKeys\": {\"openai\": \"sk-FAKE-partial");
+        }
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        config.setApiKey(QStringLiteral("openai"), "sk-FAKE-saved-000000000000");
+        const Error error = config.save();
+        QVERIFY2(error.ok(), qPrintable(error.message));
+        QStringList expected = kept + QStringList {u"config.json"_s};
+        expected.sort();
+        QCOMPARE(folder.entryList(QDir::Files | QDir::Hidden, QDir::Name), expected);
     }
 
     void newFileIsPrivateUnderAnyUmask_data()
