@@ -9,6 +9,7 @@
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
 #include <QDBusMessage>
+#include <QDBusMetaType>
 #include <QDBusObjectPath>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
@@ -243,6 +244,53 @@ void KeychainBackend::remove(const QString &providerId, QObject *context, Done d
     auto *job = new QKeychain::DeletePasswordJob(keychainService());
     job->setKey(keychainKey(providerId));
     start(job, context, std::move(done));
+}
+
+void KeychainBackend::readIfPresent(const QString &providerId, QObject *context, ReadDone done)
+{
+    // QtKeychain answers "no entry" only after two lookups, the key as text and then as base64.
+    // On the Secret Service one SearchItems call (attributes only, no secret, no session) tells
+    // whether there is an entry at all; only then is it read, through QtKeychain as always. Any
+    // doubt (an error, a locked match) also goes to the read, which explains itself.
+    if (currentKeychainPlatform() != KeychainPlatform::Linux || usesKWallet()) {
+        read(providerId, context, std::move(done));
+        return;
+    }
+    static const QMetaType registered = qDBusRegisterMetaType<QMap<QString, QString>>();
+    Q_UNUSED(registered)
+    QDBusMessage search = QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.secrets"), QStringLiteral("/org/freedesktop/secrets"),
+        QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("SearchItems"));
+    const QMap<QString, QString> attributes {{QStringLiteral("server"), keychainService()},
+                                             {QStringLiteral("user"), keychainKey(providerId)}};
+    search << QVariant::fromValue(attributes);
+    auto *call = new QDBusPendingCallWatcher(
+        QDBusConnection::sessionBus().asyncCall(search, m_timeoutMs), this);
+    const QString backend = name();
+    const int timeoutMs = m_timeoutMs;
+    connect(call, &QDBusPendingCallWatcher::finished, this,
+            [this, providerId, context = QPointer<QObject>(context), done, backend,
+             timeoutMs](QDBusPendingCallWatcher *w) {
+                w->deleteLater();
+                if (!context)
+                    return;
+                const QDBusPendingReply<QList<QDBusObjectPath>, QList<QDBusObjectPath>> items = *w;
+                if (items.isError() && items.error().type() == QDBusError::NoReply) {
+                    done(Error::make(ErrorCode::TimedOut,
+                                     QStringLiteral("The %1 did not answer within %2 s.")
+                                         .arg(backend)
+                                         .arg(timeoutMs / 1000.0),
+                                     fixFor(ErrorCode::TimedOut, timeoutMs)),
+                         {});
+                    return;
+                }
+                if (!items.isError() && items.argumentAt<0>().isEmpty()
+                    && items.argumentAt<1>().isEmpty()) {
+                    done(classify(QKeychain::EntryNotFound, {}, backend), {});
+                    return;
+                }
+                read(providerId, context, done);
+            });
 }
 
 void KeychainBackend::probe(QObject *context, ProbeDone done)

@@ -38,6 +38,7 @@ public:
     void write(const QString &providerId, const QByteArray &secret, QObject *context,
                Done done) override;
     void remove(const QString &providerId, QObject *context, Done done) override;
+    void readIfPresent(const QString &providerId, QObject *context, ReadDone done) override;
 
     /// Maps a finished QtKeychain job's error to ours, with a message and a fix for people.
     static Error classify(int keychainError, const QString &errorString, const QString &backend);

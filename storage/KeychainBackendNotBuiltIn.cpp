@@ -76,4 +76,9 @@ void KeychainBackend::remove(const QString &providerId, QObject *context, Done d
     postTo(context, [done] { done(notBuiltIn()); });
 }
 
+void KeychainBackend::readIfPresent(const QString &providerId, QObject *context, ReadDone done)
+{
+    read(providerId, context, std::move(done));
+}
+
 } // namespace Choragen

@@ -157,7 +157,7 @@ void Migrator::migrateNext(std::shared_ptr<Run> run)
     };
 
     run->step(id, Stage::Verifying, QStringLiteral("checking the keychain"));
-    keychain.read(
+    keychain.readIfPresent(
         id, this,
         [self, run, id, secret, next, failed, &keychain](const Error &error,
                                                          const QByteArray &existing) {

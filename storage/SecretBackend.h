@@ -49,6 +49,13 @@ public:
                        Done done)
         = 0;
     virtual void remove(const QString &providerId, QObject *context, Done done) = 0;
+
+    /// read(), for callers that expect no entry (a migration checking before it writes): a
+    /// backend may answer NotFound through a cheaper question than a read. Same results.
+    virtual void readIfPresent(const QString &providerId, QObject *context, ReadDone done)
+    {
+        read(providerId, context, std::move(done));
+    }
 };
 
 } // namespace Choragen
