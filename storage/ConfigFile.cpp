@@ -335,16 +335,21 @@ Error cannotWrite(const QString &target, const QString &why)
                                       "left untouched."));
 }
 
+// The new version could not even be started next to @p target.
+Error cannotCreate(const QString &target, const QString &why)
+{
+    return Error::make(ErrorCode::Io, QStringLiteral("Cannot write %1: %2.").arg(target, why),
+                       QStringLiteral("Check that %1 is writable; the file was left untouched.")
+                           .arg(QFileInfo(target).absolutePath()));
+}
+
 #ifdef Q_OS_WIN
 Error writeAtomically(const QString &target, const QByteArray &data)
 {
     QSaveFile file(target);
     file.setDirectWriteFallback(false);
     if (!file.open(QIODevice::WriteOnly))
-        return Error::make(ErrorCode::Io,
-                           QStringLiteral("Cannot write %1: %2.").arg(target, file.errorString()),
-                           QStringLiteral("Check that %1 is writable; the file was left untouched.")
-                               .arg(QFileInfo(target).absolutePath()));
+        return cannotCreate(target, file.errorString());
     if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
         file.cancelWriting();
         return Error::make(ErrorCode::Io,
@@ -366,10 +371,7 @@ Error writeAtomically(const QString &target, const QByteArray &data)
     QTemporaryFile file(info.absolutePath() + u'/' + info.fileName() + QLatin1String(savingSuffix)
                         + QStringLiteral("XXXXXX"));
     if (!file.open())
-        return Error::make(ErrorCode::Io,
-                           QStringLiteral("Cannot write %1: %2.").arg(target, file.errorString()),
-                           QStringLiteral("Check that %1 is writable; the file was left untouched.")
-                               .arg(info.absolutePath()));
+        return cannotCreate(target, file.errorString());
     // QTemporaryFile creates it 0600; made sure of before a single byte goes in.
     if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
         return Error::make(ErrorCode::Io,

@@ -89,6 +89,14 @@ QString fixFor(ErrorCode code, int timeoutMs)
     }
 }
 
+Error timedOut(const QString &backend, int timeoutMs)
+{
+    return Error::make(
+        ErrorCode::TimedOut,
+        QStringLiteral("The %1 did not answer within %2 s.").arg(backend).arg(timeoutMs / 1000.0),
+        fixFor(ErrorCode::TimedOut, timeoutMs));
+}
+
 struct JobState
 {
     bool settled = false;
@@ -188,11 +196,7 @@ void KeychainBackend::start(QKeychain::Job *job, QObject *context,
     connect(timer, &QTimer::timeout, this, [settle, timer, backend, timeoutMs] {
         qCWarning(lcKeychain) << "keychain call timed out after" << timeoutMs << "ms";
         timer->deleteLater();
-        settle(Error::make(ErrorCode::TimedOut,
-                           QStringLiteral("The %1 did not answer within %2 s.")
-                               .arg(backend)
-                               .arg(timeoutMs / 1000.0),
-                           fixFor(ErrorCode::TimedOut, timeoutMs)));
+        settle(timedOut(backend, timeoutMs));
     });
     connect(job, &QKeychain::Job::finished, this, [settle, timer, backend](QKeychain::Job *done) {
         timer->stop();
@@ -276,12 +280,7 @@ void KeychainBackend::readIfPresent(const QString &providerId, QObject *context,
                     return;
                 const QDBusPendingReply<QList<QDBusObjectPath>, QList<QDBusObjectPath>> items = *w;
                 if (items.isError() && items.error().type() == QDBusError::NoReply) {
-                    done(Error::make(ErrorCode::TimedOut,
-                                     QStringLiteral("The %1 did not answer within %2 s.")
-                                         .arg(backend)
-                                         .arg(timeoutMs / 1000.0),
-                                     fixFor(ErrorCode::TimedOut, timeoutMs)),
-                         {});
+                    done(timedOut(backend, timeoutMs), {});
                     return;
                 }
                 if (!items.isError() && items.argumentAt<0>().isEmpty()
