@@ -35,7 +35,9 @@ QVariant ProviderListModel::data(const QModelIndex &index, int role) const
     case IdRole:
         return row.provider.id;
     case EnvVarRole:
-        return row.provider.envVar;
+        return row.info.envVar.isEmpty() ? row.provider.envVar : row.info.envVar;
+    case NeedsKeyRole:
+        return row.provider.needsKey;
     case BuiltInRole:
         return row.provider.builtIn;
     case StateRole:
@@ -68,6 +70,7 @@ QHash<int, QByteArray> ProviderListModel::roleNames() const
     names.insert({{IdRole, "providerId"},
                   {LabelRole, "label"},
                   {EnvVarRole, "envVar"},
+                  {NeedsKeyRole, "needsKey"},
                   {BuiltInRole, "builtIn"},
                   {StateRole, "state"},
                   {WaitingRole, "waiting"},

@@ -19,7 +19,7 @@ public:
     enum Role {
         IdRole = Qt::UserRole + 1,
         LabelRole,
-        EnvVarRole,
+        EnvVarRole, ///< the variable the key came from when it came from one, else the first read
         BuiltInRole,
         StateRole, ///< RowState
         WaitingRole, ///< bool: pending for longer than waitingDelayMs()
@@ -30,6 +30,7 @@ public:
         LookupErrorRole, ///< QString: why the key could not be looked up
         MessageRole, ///< QString: the outcome of the last Save or Remove
         MessageKindRole, ///< MessageKind
+        NeedsKeyRole, ///< bool: false for a local model server configured by its address
     };
     enum class RowState { Loading, Ready, Saving, Removing };
     Q_ENUM(RowState)

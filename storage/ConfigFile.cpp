@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #ifndef Q_OS_WIN
 #include <fcntl.h>
@@ -91,6 +92,141 @@ QPair<int, int> lineAndColumn(const QByteArray &data, std::size_t byte)
 QString jsonTypeName(const ordered_json &value)
 {
     return QString::fromLatin1(value.type_name());
+}
+
+} // namespace
+
+namespace {
+
+const char *const kApiKey = "apiKey";
+
+std::string stringMember(const ordered_json &object, const char *member)
+{
+    if (!object.is_object())
+        return {};
+    const auto it = object.find(member);
+    if (it == object.end() || !it->is_string())
+        return {};
+    return it->get<std::string>();
+}
+
+// providers.<id>.apiKey, or empty.
+std::string currentKey(const ordered_json &json, const std::string &id)
+{
+    const auto providers = json.find(kProviders);
+    if (providers == json.end() || !providers->is_object())
+        return {};
+    const auto entry = providers->find(id);
+    return entry == providers->end() ? std::string() : stringMember(*entry, kApiKey);
+}
+
+// apiKeys.<id> as this app's 0.1 releases wrote it, or empty.
+std::string legacyKey(const ordered_json &json, const std::string &id)
+{
+    const auto legacy = json.find(kApiKeys);
+    if (legacy == json.end() || !legacy->is_object())
+        return {};
+    const auto key = legacy->find(id);
+    return key == legacy->end() || !key->is_string() ? std::string() : key->get<std::string>();
+}
+
+QByteArray toBytes(const std::string &text)
+{
+    return QByteArray(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+// Moves every 0.1 `apiKeys` entry to providers.<id>.apiKey, the shape Choragen reads. An entry
+// whose provider already holds a different key stays where it is: that conflict is the user's
+// to resolve.
+void upgradeLegacyKeys(ordered_json &json)
+{
+    const auto legacy = json.find(kApiKeys);
+    if (legacy == json.end() || !legacy->is_object())
+        return;
+    std::vector<std::string> moved;
+    for (const auto &[id, value] : legacy->items()) {
+        if (!value.is_string())
+            continue;
+        const std::string current = currentKey(json, id);
+        if (current.empty() && !value.get_ref<const std::string &>().empty())
+            json[kProviders][id][kApiKey] = value;
+        if (current.empty() || current == value.get_ref<const std::string &>())
+            moved.push_back(id);
+    }
+    auto &keys = json[kApiKeys];
+    for (const std::string &id : moved)
+        keys.erase(id);
+    if (keys.empty())
+        json.erase(kApiKeys);
+}
+
+// Lower case, without '_' and '-': "api_key", "apiKey" and "API-KEY" all read "apikey".
+std::string normalizedMemberName(const std::string &name)
+{
+    std::string out;
+    for (const char c : name) {
+        if (c == '_' || c == '-')
+            continue;
+        out += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+    }
+    return out;
+}
+
+bool endsWith(const std::string &text, const std::string &suffix)
+{
+    return text.size() >= suffix.size()
+        && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool isKeyLikeName(const std::string &name)
+{
+    const std::string n = normalizedMemberName(name);
+    if (n == "key" || n == "token" || n == "secret" || n == "password")
+        return true;
+    for (const char *suffix : {"apikey", "accesskey", "secretkey", "token", "secret"}) {
+        if (endsWith(n, suffix))
+            return true;
+    }
+    return false;
+}
+
+// A member name as it may appear in a message: itself when it reads like a name, else only
+// its length, because a key pasted in the wrong place can be a member name too.
+QString printableMemberName(const std::string &name)
+{
+    const QString text = fromStd(name);
+    bool plain = !text.isEmpty() && text.size() <= 40;
+    for (const QChar c : text) {
+        if (!(c.isLetterOrNumber() || c == u'_' || c == u'-' || c == u'.') || c.unicode() > 127)
+            plain = false;
+    }
+    if (plain)
+        return text;
+    return QStringLiteral("<member of %1 characters>").arg(text.size());
+}
+
+void findKeyLikeStrings(const ordered_json &value, const QString &path, int depth,
+                        QStringList &found)
+{
+    // nlohmann's parser limits nothing; a hostile file must not exhaust the stack here.
+    if (depth > 64)
+        return;
+    if (value.is_object()) {
+        for (const auto &[name, member] : value.items()) {
+            const QString memberPath = path.isEmpty() ? printableMemberName(name)
+                                                      : path + u'.' + printableMemberName(name);
+            if (member.is_string() && !member.get_ref<const std::string &>().empty()
+                && isKeyLikeName(name))
+                found << memberPath;
+            else
+                findKeyLikeStrings(member, memberPath, depth + 1, found);
+        }
+    } else if (value.is_array()) {
+        int index = 0;
+        for (const auto &element : value)
+            findKeyLikeStrings(element, path + QStringLiteral("[%1]").arg(index++), depth + 1,
+                               found);
+    }
 }
 
 } // namespace
@@ -267,7 +403,7 @@ Error ConfigFile::validate(const ordered_json &json) const
             if (!value.is_object())
                 return invalid(QStringLiteral("\"providers.%1\" must be an object, not %2.")
                                    .arg(id, jsonTypeName(value)));
-            for (const char *member : {"label", "env"}) {
+            for (const char *member : {"label", "env", "apiKey"}) {
                 const auto m = value.find(member);
                 if (m != value.end() && !m->is_string())
                     return invalid(QStringLiteral("\"providers.%1.%2\" must be a string, not %3.")
@@ -431,6 +567,7 @@ Error ConfigFile::save()
     if (info.isSymLink())
         target = info.symLinkTarget();
     removeInterruptedSaves(target);
+    upgradeLegacyKeys(m_json);
     if (Error error = writeAtomically(target, serialize()); !error.ok())
         return error;
     m_exists = true;
@@ -449,13 +586,9 @@ Error ConfigFile::saveCopyTo(const QString &path) const
         return Error::make(
             ErrorCode::Io,
             QStringLiteral("The folder %1 does not exist.").arg(info.absolutePath()));
-    return writeAtomically(info.absoluteFilePath(), serialize());
-}
-
-void ConfigFile::setApiKeys(const QList<QPair<QString, QByteArray>> &keys)
-{
-    for (const auto &[id, secret] : keys)
-        setApiKey(id, secret);
+    ConfigFile copy = *this;
+    upgradeLegacyKeys(copy.m_json);
+    return writeAtomically(info.absoluteFilePath(), copy.serialize());
 }
 
 std::optional<StorageMode> ConfigFile::storageMode() const
@@ -474,42 +607,76 @@ void ConfigFile::setStorageMode(StorageMode mode)
 QStringList ConfigFile::apiKeyProviders() const
 {
     QStringList ids;
-    const auto it = m_json.find(kApiKeys);
-    if (it == m_json.end() || !it->is_object())
-        return ids;
-    for (const auto &[key, value] : it->items()) {
-        if (value.is_string() && !value.get_ref<const std::string &>().empty())
-            ids << fromStd(key);
+    if (const auto it = m_json.find(kProviders); it != m_json.end() && it->is_object()) {
+        for (const auto &[key, value] : it->items()) {
+            if (!stringMember(value, kApiKey).empty())
+                ids << fromStd(key);
+        }
+    }
+    if (const auto it = m_json.find(kApiKeys); it != m_json.end() && it->is_object()) {
+        for (const auto &[key, value] : it->items()) {
+            const QString id = fromStd(key);
+            if (value.is_string() && !value.get_ref<const std::string &>().empty()
+                && !ids.contains(id))
+                ids << id;
+        }
     }
     return ids;
 }
 
 QByteArray ConfigFile::apiKey(const QString &providerId) const
 {
-    const auto it = m_json.find(kApiKeys);
-    if (it == m_json.end() || !it->is_object())
-        return {};
-    const auto key = it->find(toStd(providerId));
-    if (key == it->end() || !key->is_string())
-        return {};
-    const auto &text = key->get_ref<const std::string &>();
-    return QByteArray(text.data(), static_cast<qsizetype>(text.size()));
+    const std::string id = toStd(providerId);
+    std::string key = currentKey(m_json, id);
+    if (key.empty())
+        key = legacyKey(m_json, id);
+    return toBytes(key);
+}
+
+bool ConfigFile::keyConflict(const QString &providerId) const
+{
+    const std::string id = toStd(providerId);
+    const std::string current = currentKey(m_json, id);
+    const std::string legacy = legacyKey(m_json, id);
+    return !current.empty() && !legacy.empty() && current != legacy;
 }
 
 void ConfigFile::setApiKey(const QString &providerId, const QByteArray &secret)
 {
-    m_json[kApiKeys][toStd(providerId)]
-        = std::string(secret.constData(), std::size_t(secret.size()));
+    const std::string id = toStd(providerId);
+    auto &providers = m_json[kProviders];
+    if (!providers.is_object())
+        providers = ordered_json::object();
+    auto &entry = providers[id];
+    if (!entry.is_object())
+        entry = ordered_json::object();
+    entry[kApiKey] = std::string(secret.constData(), std::size_t(secret.size()));
+    if (const auto legacy = m_json.find(kApiKeys); legacy != m_json.end() && legacy->is_object()) {
+        legacy->erase(id);
+        if (legacy->empty())
+            m_json.erase(kApiKeys);
+    }
 }
 
 bool ConfigFile::removeApiKey(const QString &providerId)
 {
-    const auto it = m_json.find(kApiKeys);
-    if (it == m_json.end() || !it->is_object())
-        return false;
-    const bool removed = it->erase(toStd(providerId)) > 0;
-    if (it->empty())
-        m_json.erase(kApiKeys);
+    const std::string id = toStd(providerId);
+    bool removed = false;
+    if (const auto providers = m_json.find(kProviders);
+        providers != m_json.end() && providers->is_object()) {
+        if (const auto entry = providers->find(id);
+            entry != providers->end() && entry->is_object() && entry->contains(kApiKey)) {
+            entry->erase(kApiKey);
+            removed = true;
+            if (entry->empty())
+                providers->erase(entry);
+        }
+    }
+    if (const auto legacy = m_json.find(kApiKeys); legacy != m_json.end() && legacy->is_object()) {
+        removed = legacy->erase(id) > 0 || removed;
+        if (legacy->empty())
+            m_json.erase(kApiKeys);
+    }
     return removed;
 }
 
@@ -523,13 +690,65 @@ QList<Provider> ConfigFile::declaredProviders() const
         Provider provider;
         provider.id = fromStd(key);
         provider.label = provider.id;
-        if (const auto label = value.find("label"); label != value.end() && label->is_string())
-            provider.label = fromStd(label->get<std::string>());
-        if (const auto env = value.find("env"); env != value.end() && env->is_string())
-            provider.envVar = fromStd(env->get<std::string>());
+        if (const std::string label = stringMember(value, "label"); !label.empty())
+            provider.label = fromStd(label);
+        provider.envVar = fromStd(stringMember(value, "env"));
+        // An entry with only a server address (a local model server) needs no key.
+        provider.needsKey = stringMember(value, "baseUrl").empty()
+            || !stringMember(value, kApiKey).empty() || !provider.envVar.isEmpty();
         providers << provider;
     }
     return providers;
+}
+
+QStringList ConfigFile::unrecognizedSecrets() const
+{
+    QStringList found;
+    for (const auto &[name, value] : m_json.items()) {
+        const QString path = printableMemberName(name);
+        if (name == kApiKeys)
+            continue;
+        if (name == kProviders && value.is_object()) {
+            for (const auto &[id, entry] : value.items()) {
+                if (!entry.is_object())
+                    continue;
+                const QString entryPath = path + u'.' + printableMemberName(id);
+                for (const auto &[member, memberValue] : entry.items()) {
+                    if (member == kApiKey)
+                        continue;
+                    const QString memberPath = entryPath + u'.' + printableMemberName(member);
+                    if (memberValue.is_string()
+                        && !memberValue.get_ref<const std::string &>().empty()
+                        && isKeyLikeName(member))
+                        found << memberPath;
+                    else
+                        findKeyLikeStrings(memberValue, memberPath, 2, found);
+                }
+            }
+            continue;
+        }
+        if (value.is_string() && !value.get_ref<const std::string &>().empty()
+            && isKeyLikeName(name))
+            found << path;
+        else
+            findKeyLikeStrings(value, path, 1, found);
+    }
+    return found;
+}
+
+Error unrecognizedSecretsError(const QString &configPath, const QStringList &paths)
+{
+    return Error::make(ErrorCode::UnrecognizedKey,
+                       QStringLiteral("%1 holds %2 that look%3 like a key where Choragen does not "
+                                      "read keys: %4. Nothing was changed.")
+                           .arg(configPath,
+                                paths.size() == 1 ? QStringLiteral("a value")
+                                                  : QStringLiteral("%1 values").arg(paths.size()),
+                                paths.size() == 1 ? QStringLiteral("s") : QString(),
+                                paths.join(QStringLiteral(", "))),
+                       QStringLiteral("Move each key to \"providers.<provider>.apiKey\" (for "
+                                      "example providers.anthropic.apiKey), or delete it if it "
+                                      "is not an API key, then try again."));
 }
 
 ConfigLock::ConfigLock(const QString &configPath)

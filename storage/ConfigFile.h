@@ -53,8 +53,6 @@ public:
     /// Writes the same content atomically to another, existing folder, mode 0600; refuses to
     /// replace a file that exists. Used for exports to a separate file.
     Error saveCopyTo(const QString &path) const;
-    /// Replaces the config's content, e.g. to build an export copy.
-    void setApiKeys(const QList<QPair<QString, QByteArray>> &keys);
 
     /// Warnings gathered by load(), e.g. permissions that were tightened.
     QStringList warnings() const { return m_warnings; }
@@ -62,16 +60,31 @@ public:
     std::optional<StorageMode> storageMode() const;
     void setStorageMode(StorageMode mode);
 
-    /// Providers that have a non-empty key in `apiKeys`, in file order.
+    /// Providers with a non-empty plaintext key, in file order: `providers.<id>.apiKey` (the
+    /// format Choragen itself writes) first, then keys found only in the `apiKeys` map that
+    /// this app's 0.1 releases wrote.
     QStringList apiKeyProviders() const;
-    /// The plaintext key for @p providerId, or an empty array when there is none.
+    /// The plaintext key for @p providerId, or an empty array when there is none. When both
+    /// places hold a key and they differ (see keyConflict()), this is `providers.<id>.apiKey`.
     QByteArray apiKey(const QString &providerId) const;
+    /// True when `providers.<id>.apiKey` and the 0.1 `apiKeys.<id>` hold different keys: the
+    /// file is ambiguous for that provider, and nothing may choose between them silently.
+    bool keyConflict(const QString &providerId) const;
+    /// Sets `providers.<id>.apiKey`, keeping the provider's other members; the 0.1 `apiKeys`
+    /// copy goes.
     void setApiKey(const QString &providerId, const QByteArray &secret);
-    /// Removes the key; drops `apiKeys` when it becomes empty. Returns whether a key was removed.
+    /// Removes the provider's key from both places, and a provider object (or `apiKeys` map)
+    /// left empty. Returns whether a key was removed.
     bool removeApiKey(const QString &providerId);
 
-    /// Providers declared under `providers`, in file order.
+    /// Providers declared under `providers` (every entry but the built-ins' own), in file order.
     QList<Provider> declaredProviders() const;
+
+    /// Members holding a string that looks like a key in a place this app does not read keys
+    /// from (a member named like `apiKey`, `api_key`, `key`, `token` or `secret` anywhere but
+    /// `providers.<id>.apiKey` and `apiKeys.<id>`), as member paths such as `llm.apiKey`. Never
+    /// holds a value; a member name that could itself be a key is replaced by its length.
+    QStringList unrecognizedSecrets() const;
 
     const nlohmann::ordered_json &json() const { return m_json; }
 
@@ -87,6 +100,10 @@ private:
     bool m_exists = false;
     QStringList m_warnings;
 };
+
+/// The error for a config whose unrecognizedSecrets() is not empty: names each member path (never
+/// a value) and says where keys belong. Exit code 1; the file is left as it was.
+Error unrecognizedSecretsError(const QString &configPath, const QStringList &paths);
 
 /// The QLockFile every read-modify-write of a config file holds. A lock left behind by a process
 /// that died is recovered; one held by a live process makes acquire() wait, then fail.

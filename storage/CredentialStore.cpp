@@ -11,6 +11,17 @@
 
 namespace Choragen {
 
+Error fileKeyConflict(const QString &providerId, const QString &configPath)
+{
+    return Error::make(ErrorCode::Conflict,
+                       QStringLiteral("%1 holds two different keys for %2: "
+                                      "\"providers.%2.apiKey\" and \"apiKeys.%2\" (written by "
+                                      "an earlier version of this app).")
+                           .arg(configPath, providerId),
+                       QStringLiteral("Delete the one you do not want from the file; neither is "
+                                      "used until then."));
+}
+
 QString locationId(KeyLocation location)
 {
     switch (location) {
@@ -26,11 +37,19 @@ QString locationId(KeyLocation location)
     return QStringLiteral("none");
 }
 
-QByteArray environmentKey(const Provider &provider)
+QByteArray environmentKey(const Provider &provider, QString *variable)
 {
-    if (provider.envVar.isEmpty())
-        return {};
-    return qgetenv(provider.envVar.toLocal8Bit().constData()).trimmed();
+    for (const QString &name : {provider.envVar, provider.altEnvVar}) {
+        if (name.isEmpty())
+            continue;
+        QByteArray value = qgetenv(name.toLocal8Bit().constData()).trimmed();
+        if (value.isEmpty())
+            continue;
+        if (variable)
+            *variable = name;
+        return value;
+    }
+    return {};
 }
 
 CredentialStore::CredentialStore(const QString &configPath, std::unique_ptr<SecretBackend> keychain,
@@ -79,20 +98,35 @@ void CredentialStore::lookup(const Provider &provider, QObject *context,
                              std::function<void(KeyInfo)> done)
 {
     KeyInfo info;
-    if (QByteArray fromEnv = environmentKey(provider); !fromEnv.isEmpty()) {
+    const auto answer = [&info, context, &done] {
+        postTo(context, [done, info] { done(info); });
+    };
+    if (QByteArray fromEnv = environmentKey(provider, &info.envVar); !fromEnv.isEmpty()) {
         info.location = KeyLocation::Environment;
         info.secret = fromEnv;
-        info.envVar = provider.envVar;
-        postTo(context, [done, info] { done(info); });
-        return;
+        return answer();
     }
+    if (!provider.needsKey)
+        return answer();
     if (Error error = reload(); !error.ok()) {
         info.error = error;
-        postTo(context, [done, info] { done(info); });
-        return;
+        return answer();
+    }
+    if (m_config.keyConflict(provider.id)) {
+        info.error = fileKeyConflict(provider.id, m_configPath);
+        return answer();
     }
     const QByteArray inFile = m_config.apiKey(provider.id);
     const std::optional<StorageMode> mode = m_config.storageMode();
+    // "file" never consults the shared keychain, and an undecided project prefers its own file:
+    // another project's keychain entry can neither override nor conflict with it.
+    if (mode == StorageMode::File || (!mode && !inFile.isEmpty())) {
+        if (!inFile.isEmpty()) {
+            info.location = KeyLocation::File;
+            info.secret = inFile;
+        }
+        return answer();
+    }
     const auto settle = [done, inFile, mode](const Error &error, const QByteArray &secret) {
         KeyInfo result;
         if (error.ok()) {
@@ -222,7 +256,9 @@ void CredentialStore::storeInKeychain(const Provider &provider, const QByteArray
                     // The key is safe in the keychain: now the file copy may go.
                     result.error = updateConfig(configPath, [&](ConfigFile &config, bool &changed) {
                         changed = config.removeApiKey(provider.id);
-                        if (explicitTarget || undecided) {
+                        // Never "secured" while the file holds a key-like string we cannot read.
+                        if ((explicitTarget || undecided)
+                            && config.unrecognizedSecrets().isEmpty()) {
                             changed = changed
                                 || config.storageMode() != std::optional(StorageMode::Keychain);
                             config.setStorageMode(StorageMode::Keychain);
@@ -237,10 +273,10 @@ void CredentialStore::storeInKeychain(const Provider &provider, const QByteArray
                                                .arg(result.error.message);
                         result.error = Error::none();
                     }
-                    if (!environmentKey(provider).isEmpty())
+                    if (QString variable; !environmentKey(provider, &variable).isEmpty())
                         result.warnings << QStringLiteral("%1 is set in the environment and "
                                                           "overrides the stored key.")
-                                               .arg(provider.envVar);
+                                               .arg(variable);
                     done(result);
                 });
         });
@@ -266,23 +302,13 @@ void CredentialStore::storeInFile(const Provider &provider, const QByteArray &se
     }
     crashPoint(QStringLiteral("set:file-written"));
     result.location = KeyLocation::File;
-    if (!environmentKey(provider).isEmpty())
+    // The shared keychain entry, if any, is left alone: other projects may read it, and this
+    // project now reads its file first.
+    if (QString variable; !environmentKey(provider, &variable).isEmpty())
         result.warnings << QStringLiteral("%1 is set in the environment and overrides the stored "
                                           "key.")
-                               .arg(provider.envVar);
-    // An older key in the keychain would shadow the new one: remove it now that the file holds it.
-    const bool alreadyWarned = !result.warnings.isEmpty();
-    m_keychain->remove(
-        provider.id, context, [provider, result, alreadyWarned, done](const Error &error) mutable {
-            // Without keychain support there is no older key to shadow this one.
-            if (!error.ok() && !error.isNotFound() && error.code != ErrorCode::NotBuiltIn
-                && !alreadyWarned)
-                result.warnings << QStringLiteral("Could not check the keychain for an older "
-                                                  "key for %1 (%2); if one is there it takes "
-                                                  "precedence over the file.")
-                                       .arg(provider.id, error.message);
-            done(result);
-        });
+                               .arg(variable);
+    postTo(context, [done, result] { done(result); });
 }
 
 void CredentialStore::remove(const Provider &provider, QObject *context,
@@ -295,38 +321,47 @@ void CredentialStore::remove(const Provider &provider, QObject *context,
         return;
     }
     const QString configPath = m_configPath;
-    const bool keychainMode = m_config.storageMode() == StorageMode::Keychain;
-    m_keychain->remove(
-        provider.id, context, [provider, configPath, keychainMode, done](const Error &error) {
-            RemoveResult result;
-            if (error.ok()) {
-                result.removedFrom << KeyLocation::Keychain;
-            } else if (!error.isNotFound()) {
-                if (keychainMode) {
-                    result.error = error;
-                    done(result);
-                    return;
-                }
-                if (error.code != ErrorCode::NotBuiltIn)
-                    result.warnings << QStringLiteral("Could not check the keychain "
-                                                      "(%1).")
-                                           .arg(error.message);
-            }
-            crashPoint(QStringLiteral("unset:keychain-removed"));
-            bool removed = false;
-            result.error = updateConfig(configPath, [&](ConfigFile &config, bool &changed) {
-                removed = config.removeApiKey(provider.id);
-                changed = removed;
-                return Error::none();
-            });
-            if (removed)
-                result.removedFrom << KeyLocation::File;
-            if (!environmentKey(provider).isEmpty())
-                result.warnings << QStringLiteral("%1 is still set in the "
-                                                  "environment and provides a key.")
-                                       .arg(provider.envVar);
-            done(result);
+    const std::optional<StorageMode> mode = m_config.storageMode();
+    const auto removeFromFile = [provider, configPath](RemoveResult result) {
+        crashPoint(QStringLiteral("unset:keychain-removed"));
+        bool removed = false;
+        result.error = updateConfig(configPath, [&](ConfigFile &config, bool &changed) {
+            removed = config.removeApiKey(provider.id);
+            changed = removed;
+            return Error::none();
         });
+        if (removed)
+            result.removedFrom << KeyLocation::File;
+        if (QString variable; !environmentKey(provider, &variable).isEmpty())
+            result.warnings << QStringLiteral("%1 is still set in the environment and provides "
+                                              "a key.")
+                                   .arg(variable);
+        return result;
+    };
+    // A project keeping its keys in its file never touches the keychain other projects share.
+    if (mode == StorageMode::File) {
+        postTo(context, [done, removeFromFile] { done(removeFromFile({})); });
+        return;
+    }
+    const bool keychainMode = mode == StorageMode::Keychain;
+    m_keychain->remove(provider.id, context,
+                       [keychainMode, removeFromFile, done](const Error &error) {
+                           RemoveResult result;
+                           if (error.ok()) {
+                               result.removedFrom << KeyLocation::Keychain;
+                           } else if (!error.isNotFound()) {
+                               if (keychainMode) {
+                                   result.error = error;
+                                   done(result);
+                                   return;
+                               }
+                               if (error.code != ErrorCode::NotBuiltIn)
+                                   result.warnings << QStringLiteral("Could not check the keychain "
+                                                                     "(%1).")
+                                                          .arg(error.message);
+                           }
+                           done(removeFromFile(result));
+                       });
 }
 
 } // namespace Choragen

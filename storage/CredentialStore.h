@@ -21,7 +21,9 @@ enum class KeyLocation { None, Environment, Keychain, File };
 /// "none", "env", "keychain" or "file", as in `config:status --json`.
 QString locationId(KeyLocation location);
 
-/// The effective key of one provider, found by the one read order: env var, keychain, file.
+/// The effective key of one provider, found by the read rule of DESIGN.md: the environment,
+/// then the project's storage (keychain: the keychain entry; file: the file only; undecided:
+/// the file's key if it has one, else the keychain).
 struct KeyInfo
 {
     KeyLocation location = KeyLocation::None;
@@ -111,7 +113,11 @@ private:
     std::optional<BackendStatus> m_probe;
 };
 
-/// The value of @p provider's environment variable, or empty.
-QByteArray environmentKey(const Provider &provider);
+/// The value of @p provider's environment variable (its second one when the first is unset),
+/// or empty; @p variable, when given, is set to the variable that held it.
+QByteArray environmentKey(const Provider &provider, QString *variable = nullptr);
+
+/// The file holds two different keys for @p providerId (the current and the 0.1 place).
+Error fileKeyConflict(const QString &providerId, const QString &configPath);
 
 } // namespace Choragen

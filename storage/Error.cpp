@@ -58,6 +58,8 @@ QString errorCodeId(ErrorCode code)
         return QStringLiteral("conflict");
     case ErrorCode::VerifyFailed:
         return QStringLiteral("verify-failed");
+    case ErrorCode::UnrecognizedKey:
+        return QStringLiteral("unrecognized-key");
     }
     return QStringLiteral("unknown");
 }

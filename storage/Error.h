@@ -25,6 +25,8 @@ enum class ErrorCode {
     LockBusy,
     Conflict,
     VerifyFailed,
+    /// The config file holds a key-like string where no key is read from; nothing was changed.
+    UnrecognizedKey,
 };
 
 /// An error value: a code plus a message for people that names the file or backend, and a fix.

@@ -116,6 +116,11 @@ void Migrator::begin(std::shared_ptr<Run> run, bool takeLock,
         return finish(run);
     }
     if (run->kind == Run::Kind::Migrate) {
+        // Never "secured" while a key-like string stays behind in a place no key is read from.
+        if (const QStringList unknown = run->config.unrecognizedSecrets(); !unknown.isEmpty()) {
+            run->report.error = unrecognizedSecretsError(run->config.path(), unknown);
+            return finish(run);
+        }
         for (const QString &id : run->config.apiKeyProviders()) {
             if (run->options.only.isEmpty() || run->options.only.contains(id))
                 run->ids << id;
@@ -144,6 +149,12 @@ void Migrator::migrateNext(std::shared_ptr<Run> run)
     const QByteArray secret = run->config.apiKey(id);
     QPointer<Migrator> self(this);
     SecretBackend &keychain = m_store.keychain();
+    if (run->config.keyConflict(id)) {
+        run->add(id, secret, Outcome::Conflict, fileKeyConflict(id, run->config.path()));
+        run->step(id, Stage::Conflict, run->report.items.last().error.message);
+        ++run->index;
+        return migrateNext(run);
+    }
     const auto next = [self, run] {
         if (!self)
             return;

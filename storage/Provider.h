@@ -11,7 +11,12 @@ struct Provider
     QString id; ///< lower-case id, e.g. "anthropic"; the keychain account is "<id>-api-key"
     QString label; ///< for people, e.g. "Anthropic"
     QString envVar; ///< environment variable that overrides every store, e.g. "ANTHROPIC_API_KEY"
+    /// A second variable read when the first is unset (google: GEMINI_API_KEY, the name
+    /// Choragen's agent command line reads).
+    QString altEnvVar;
     bool builtIn = false;
+    /// False for a local model server (ollama): it has an address, not a key.
+    bool needsKey = true;
 };
 
 /// True when @p id is a valid provider id: 1-64 of [a-z0-9._-], starting with a letter or digit.

@@ -151,6 +151,16 @@ void ProviderRow::refresh()
     const bool pending = state != RowState::Ready;
 
     using Kind = StorageBadge::Kind;
+    const bool needsKey = index.data(ProviderListModel::NeedsKeyRole).toBool();
+    m_lineEdit->setVisible(needsKey);
+    m_saveButton->setVisible(needsKey);
+    m_removeButton->setVisible(needsKey);
+    if (!needsKey) {
+        m_badge->setState(Kind::NotSet, tr("No key needed"));
+        setStatus(tr("A local model server, reached at the address in the config file."),
+                  int(MessageKind::None));
+        return;
+    }
     if (pending) {
         QString text;
         if (waiting)
@@ -189,7 +199,7 @@ void ProviderRow::refresh()
     if (pending)
         m_lineEdit->setPlaceholderText(waiting ? tr("Waiting for keychain…") : tr("Loading…"));
     else if (location == KeyLocation::None)
-        m_lineEdit->setPlaceholderText(tr("Not set: paste a %1 API key").arg(m_label));
+        m_lineEdit->setPlaceholderText(tr("Not set: paste your %1 API key").arg(m_label));
     else
         m_lineEdit->setPlaceholderText(QString());
     m_lineEdit->setAccessibleDescription(m_badge->text());

@@ -95,6 +95,12 @@ int Commands::run()
 bool Commands::resolveProvider(Provider &provider) const
 {
     if (const auto found = m_registry->find(m_invocation.provider)) {
+        if (!found->needsKey) {
+            printErr(QStringLiteral("choragen: %1 is a local model server and needs no API key; "
+                                    "its address stays in %2.\n")
+                         .arg(found->id, m_store->configPath()));
+            return false;
+        }
         provider = *found;
         return true;
     }
@@ -151,6 +157,7 @@ int Commands::status()
     }
 
     const bool failClosed = configured == StorageMode::Keychain && !keychain.available;
+    const QStringList unrecognized = store.config().unrecognizedSecrets();
     int inFile = 0;
     int conflicts = 0;
     for (Row &row : rows) {
@@ -185,6 +192,10 @@ int Commands::status()
             entry[QStringLiteral("preview")] = maskSecret(row.info.secret);
             if (!row.provider.envVar.isEmpty())
                 entry[QStringLiteral("env")] = row.provider.envVar;
+            if (!row.provider.altEnvVar.isEmpty())
+                entry[QStringLiteral("envFallback")] = row.provider.altEnvVar;
+            if (!row.provider.needsKey)
+                entry[QStringLiteral("keyNeeded")] = false;
             if (row.info.conflict)
                 entry[QStringLiteral("conflict")] = true;
             if (!row.info.error.ok())
@@ -193,6 +204,10 @@ int Commands::status()
             wipeSecret(row.info.secret);
         }
         root[QStringLiteral("providers")] = providers;
+        if (!unrecognized.isEmpty())
+            root[QStringLiteral("unrecognized")] = QJsonArray::fromStringList(unrecognized);
+        if (!m_registry->warnings().isEmpty())
+            root[QStringLiteral("warnings")] = QJsonArray::fromStringList(m_registry->warnings());
         printOut(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented)));
         return failClosed ? 3 : 0;
     }
@@ -213,11 +228,19 @@ int Commands::status()
     int idWidth = 8;
     for (const Row &row : rows)
         idWidth = std::max(idWidth, int(row.provider.id.size()));
-    out += QStringLiteral("%1  %2  %3\n")
+    out += QStringLiteral("%1  %2  %3  %4\n")
                .arg(QStringLiteral("PROVIDER"), -idWidth)
                .arg(QStringLiteral("LOCATION"), -8)
-               .arg(QStringLiteral("KEY"));
+               .arg(QStringLiteral("KEY"), -14)
+               .arg(QStringLiteral("VARIABLE"));
     for (Row &row : rows) {
+        if (!row.provider.needsKey) {
+            out += QStringLiteral("%1  %2  %3  -\n")
+                       .arg(row.provider.id, -idWidth)
+                       .arg(QStringLiteral("-"), -8)
+                       .arg(QStringLiteral("no key needed"), -14);
+            continue;
+        }
         QString note;
         if (row.info.location == KeyLocation::Environment)
             note = QStringLiteral("  from $%1").arg(row.info.envVar);
@@ -229,11 +252,16 @@ int Commands::status()
             note = QStringLiteral("  unknown: %1").arg(row.info.error.message);
         const QString preview
             = row.info.secret.isEmpty() ? QStringLiteral("-") : maskSecret(row.info.secret);
-        out += QStringLiteral("%1  %2  %3%4\n")
+        QString variables
+            = row.provider.envVar.isEmpty() ? QStringLiteral("-") : row.provider.envVar;
+        if (!row.provider.altEnvVar.isEmpty())
+            variables += QStringLiteral(", then ") + row.provider.altEnvVar;
+        out += QStringLiteral("%1  %2  %3  %4%5\n")
                    .arg(row.provider.id, -idWidth)
                    .arg(row.info.error.ok() ? locationId(row.info.location) : QStringLiteral("?"),
                         -8)
-                   .arg(preview, note);
+                   .arg(preview, -14)
+                   .arg(variables, note);
         wipeSecret(row.info.secret);
     }
     if (inFile > 0 && keychain.available)
@@ -241,6 +269,12 @@ int Commands::status()
                               "keychain with: choragen config:secure\n")
                    .arg(plural(inFile, QStringLiteral("key"))
                         + (inFile == 1 ? QStringLiteral(" is") : QStringLiteral(" are")));
+    if (!unrecognized.isEmpty()) {
+        const Error error = unrecognizedSecretsError(store.configPath(), unrecognized);
+        out += QStringLiteral("\nNot secured: %1\n  fix: %2\n").arg(error.message, error.fix);
+    }
+    for (const QString &warning : m_registry->warnings())
+        out += QStringLiteral("\nwarning: %1\n").arg(warning);
     if (conflicts > 0)
         out += QStringLiteral("\n%1: the keychain's key is used. Remove the wrong one with "
                               "config:unset and set the right one again.\n")
