@@ -39,9 +39,10 @@ def write_config(project, members):
     os.chmod(path, 0o600)
 
 
-def legacy_config(project, count):
-    keys = {"bench%04d" % i: fake_key(i) for i in range(count)}
-    write_config(project, {"model": "claude-bench", "apiKeys": keys})
+def plaintext_config(project, count):
+    """A config as Choragen's own settings page writes it: providers.<id>.apiKey."""
+    providers = {"bench%04d" % i: {"apiKey": fake_key(i)} for i in range(count)}
+    write_config(project, {"providers": providers, "settings": {"ui": {"theme": "dark"}}})
 
 
 def run_timed(argv, env=None, stdin=None):
@@ -116,10 +117,10 @@ class Bench:
         project = self.project("migrate")
         for _ in range(rounds):
             self.fresh_keyring()
-            legacy_config(project, count)
+            plaintext_config(project, count)
             ours.append(run_timed(self.choragen(project, "--migrate"), self.env))
             with open(os.path.join(project, ".choragen", "config.json")) as f:
-                if "apiKeys" in json.load(f):
+                if any("apiKey" in p for p in json.load(f).get("providers", {}).values()):
                     sys.exit("choragen --migrate left keys in the file")
             self.fresh_keyring()
             floor.append(run_timed([self.args.baseline, "migrate", str(count)], self.env))

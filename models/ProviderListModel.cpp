@@ -296,35 +296,36 @@ void ProviderListModel::remove(int row)
     m_rows[row].messageKind = MessageKind::None;
     const quint64 ticket = startPending(row, RowState::Removing);
     const Provider provider = m_rows.at(row).provider;
-    m_store.remove(provider, this, [this, id = provider.id, ticket](const RemoveResult &result) {
-        Row *entry = rowFor(id, ticket);
-        if (!entry)
-            return;
-        if (!result.error.ok()) {
-            entry->message = result.error.text();
-            entry->messageKind = MessageKind::Error;
-            entry->state = RowState::Ready;
-            entry->waiting = false;
-            changed(id);
-            checkSettled();
-            return;
-        }
-        QStringList lines;
-        if (result.removedFrom.isEmpty()) {
-            lines << tr("There was no stored key to remove.");
-        } else {
-            QStringList places;
-            for (KeyLocation location : result.removedFrom)
-                places << (location == KeyLocation::Keychain ? tr("the keychain")
-                                                             : tr("the config file"));
-            lines << tr("Removed from %1.").arg(places.join(tr(" and ")));
-        }
-        lines << result.warnings;
-        entry->message = lines.join(QLatin1Char('\n'));
-        entry->messageKind
-            = result.warnings.isEmpty() ? MessageKind::Success : MessageKind::Warning;
-        lookUp(rowOf(id), true);
-    });
+    m_store.remove(
+        provider, std::nullopt, this, [this, id = provider.id, ticket](const RemoveResult &result) {
+            Row *entry = rowFor(id, ticket);
+            if (!entry)
+                return;
+            if (!result.error.ok()) {
+                entry->message = result.error.text();
+                entry->messageKind = MessageKind::Error;
+                entry->state = RowState::Ready;
+                entry->waiting = false;
+                changed(id);
+                checkSettled();
+                return;
+            }
+            QStringList lines;
+            if (result.removedFrom.isEmpty()) {
+                lines << tr("There was no stored key to remove.");
+            } else {
+                QStringList places;
+                for (KeyLocation location : result.removedFrom)
+                    places << (location == KeyLocation::Keychain ? tr("the keychain")
+                                                                 : tr("the config file"));
+                lines << tr("Removed from %1.").arg(places.join(tr(" and ")));
+            }
+            lines << result.warnings;
+            entry->message = lines.join(QLatin1Char('\n'));
+            entry->messageKind
+                = result.warnings.isEmpty() ? MessageKind::Success : MessageKind::Warning;
+            lookUp(rowOf(id), true);
+        });
 }
 
 QStringList ProviderListModel::fileKeyProviders() const

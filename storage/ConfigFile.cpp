@@ -143,20 +143,20 @@ void upgradeLegacyKeys(ordered_json &json)
     const auto legacy = json.find(kApiKeys);
     if (legacy == json.end() || !legacy->is_object())
         return;
-    std::vector<std::string> moved;
+    // Collected first: adding `providers` to an ordered object moves its other members.
+    std::vector<std::pair<std::string, std::string>> entries;
     for (const auto &[id, value] : legacy->items()) {
-        if (!value.is_string())
-            continue;
-        const std::string current = currentKey(json, id);
-        if (current.empty() && !value.get_ref<const std::string &>().empty())
-            json[kProviders][id][kApiKey] = value;
-        if (current.empty() || current == value.get_ref<const std::string &>())
-            moved.push_back(id);
+        if (value.is_string())
+            entries.emplace_back(id, value.get<std::string>());
     }
-    auto &keys = json[kApiKeys];
-    for (const std::string &id : moved)
-        keys.erase(id);
-    if (keys.empty())
+    for (const auto &[id, key] : entries) {
+        const std::string current = currentKey(json, id);
+        if (current.empty() && !key.empty())
+            json[kProviders][id][kApiKey] = key;
+        if (current.empty() || current == key)
+            json[kApiKeys].erase(id);
+    }
+    if (json[kApiKeys].empty())
         json.erase(kApiKeys);
 }
 

@@ -311,8 +311,8 @@ void CredentialStore::storeInFile(const Provider &provider, const QByteArray &se
     postTo(context, [done, result] { done(result); });
 }
 
-void CredentialStore::remove(const Provider &provider, QObject *context,
-                             std::function<void(RemoveResult)> done)
+void CredentialStore::remove(const Provider &provider, std::optional<StorageMode> target,
+                             QObject *context, std::function<void(RemoveResult)> done)
 {
     if (Error error = reload(); !error.ok()) {
         RemoveResult result;
@@ -321,9 +321,12 @@ void CredentialStore::remove(const Provider &provider, QObject *context,
         return;
     }
     const QString configPath = m_configPath;
-    const std::optional<StorageMode> mode = m_config.storageMode();
-    const auto removeFromFile = [provider, configPath](RemoveResult result) {
+    const std::optional<StorageMode> mode = target ? target : m_config.storageMode();
+    const bool keychainOnly = target == StorageMode::Keychain;
+    const auto removeFromFile = [provider, configPath, keychainOnly](RemoveResult result) {
         crashPoint(QStringLiteral("unset:keychain-removed"));
+        if (keychainOnly)
+            return result;
         bool removed = false;
         result.error = updateConfig(configPath, [&](ConfigFile &config, bool &changed) {
             removed = config.removeApiKey(provider.id);

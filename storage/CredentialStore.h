@@ -97,8 +97,11 @@ public:
     void store(const Provider &provider, QByteArray secret, std::optional<StorageMode> target,
                QObject *context, std::function<void(StoreResult)> done);
 
-    /// Deletes @p provider's key from the keychain and the file.
-    void remove(const Provider &provider, QObject *context, std::function<void(RemoveResult)> done);
+    /// Deletes @p provider's key from where this project reads it: the file in file mode, else
+    /// the file and the keychain entry (shared with every project that uses it: the result
+    /// warns so). An explicit @p target deletes from that place only.
+    void remove(const Provider &provider, std::optional<StorageMode> target, QObject *context,
+                std::function<void(RemoveResult)> done);
 
 private:
     void storeInKeychain(const Provider &provider, const QByteArray &secret, bool explicitTarget,

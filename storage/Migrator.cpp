@@ -354,47 +354,16 @@ void Migrator::commitExport(std::shared_ptr<Run> run)
     }
     if (!anyFailed)
         copy.setStorageMode(StorageMode::File);
-    // The file first: once it holds every key, the keychain copies may go.
+    // The keychain entries stay: they are shared with every other project of this user, and
+    // removing them is an explicit, separate act (config:unset).
     if (Error error = copy.save(); !error.ok()) {
         run->report.error = error;
         return finish(run);
     }
     run->report.fileRewritten = true;
     crashPoint(QStringLiteral("export:committed"));
-    deleteExported(run, 0);
-}
-
-void Migrator::deleteExported(std::shared_ptr<Run> run, int index)
-{
-    while (index < run->report.items.size()) {
-        const Outcome outcome = run->report.items.at(index).outcome;
-        if (outcome == Outcome::Moved || outcome == Outcome::AlreadyThere)
-            break;
-        ++index;
-    }
-    if (index >= run->report.items.size()) {
-        m_store.reload();
-        return finish(run);
-    }
-    const QString id = run->report.items.at(index).providerId;
-    QPointer<Migrator> self(this);
-    m_store.keychain().remove(id, this, [self, run, id, index](const Error &error) {
-        if (!self)
-            return;
-        if (!error.ok() && !error.isNotFound()) {
-            MigrationItem &item = run->report.items[index];
-            item.outcome = Outcome::Failed;
-            item.error = Error::make(error.code,
-                                     QStringLiteral("%1 is in the file now, but could not be "
-                                                    "removed from the keychain: %2")
-                                         .arg(id, error.message),
-                                     QStringLiteral("Run the export again to finish."));
-            run->step(id, Stage::Failed, item.error.message);
-        } else {
-            crashPoint(QStringLiteral("export:deleted:") + id);
-        }
-        self->deleteExported(run, index + 1);
-    });
+    m_store.reload();
+    finish(run);
 }
 
 } // namespace Choragen

@@ -67,7 +67,8 @@ struct MigrationOptions
 /// - migrate(): under the config lock, write each key to the keychain, read it back and compare
 ///   byte for byte; then rewrite the file once, atomically, without the verified keys (and with
 ///   `credentialStorage: "keychain"` when all were verified).
-/// - exportToFile(): the mirror image; the file is committed first, then keychain entries go.
+/// - exportToFile(): copies the keys into the file in one atomic write and sets "file"; the
+///   keychain entries stay, because other projects may read them.
 /// The window's wizard and `--migrate` share this class.
 class Migrator : public QObject
 {
@@ -80,7 +81,8 @@ public:
     ~Migrator() override;
 
     void migrate(const MigrationOptions &options, Progress progress, Done done);
-    /// Moves the keys of @p providers from the keychain into the file; storage becomes "file".
+    /// Copies the keys of @p providers from the keychain into the file; storage becomes "file".
+    /// The keychain entries are left alone.
     void exportToFile(const QList<Provider> &providers, Progress progress, Done done);
     /// Writes a 0600 copy of the config holding every effective stored key to @p path; the
     /// configured storage does not change.
@@ -96,7 +98,6 @@ private:
     void commitMigration(std::shared_ptr<Run> run);
     void exportNext(std::shared_ptr<Run> run);
     void commitExport(std::shared_ptr<Run> run);
-    void deleteExported(std::shared_ptr<Run> run, int index);
     void finish(std::shared_ptr<Run> run);
 
     CredentialStore &m_store;

@@ -330,7 +330,8 @@ QMessageBox *SettingsWindow::confirmExport()
     box->setObjectName(QStringLiteral("exportConfirmationMessageBox"));
     box->setInformativeText(
         tr("The keys will be stored unencrypted in %1. Anyone who can read that file, or a "
-           "backup of it, can use them. New keys will be saved there too.")
+           "backup of it, can use them. New keys will be saved there too. The keychain entries "
+           "stay, for other projects that use them.")
             .arg(m_model.store().configPath()));
     QPushButton *confirm = box->addButton(tr("&Export unencrypted"), QMessageBox::AcceptRole);
     confirm->setObjectName(QStringLiteral("exportConfirmButton"));

@@ -32,11 +32,18 @@ QString description()
         "  config:status [--json]      where each key lives, masked, and the keychain's state\n"
         "  config:set PROVIDER         store a key read from standard input (no echo on a\n"
         "                              terminal); --storage keychain|file picks the place\n"
-        "  config:get PROVIDER         print the effective key, for scripts\n"
-        "  config:unset PROVIDER       delete the key from the keychain and the file\n"
+        "  config:get PROVIDER         print the effective key, for scripts (exit 0 also when\n"
+        "                              the file holds a different key: that is reported on\n"
+        "                              stderr and the key the project uses is printed)\n"
+        "  config:unset PROVIDER       delete the key from where this project reads it; the\n"
+        "                              keychain entry is shared by every project using it;\n"
+        "                              --storage keychain|file deletes from that place only\n"
         "\n"
-        "Keys are read from the provider's environment variable first, then the keychain,\n"
-        "then the file <project>/.choragen/config.json.\n"
+        "Keys live in <project>/.choragen/config.json as providers.<id>.apiKey, or in the\n"
+        "keychain (service \"choragen\", account \"<id>-api-key\"). A key is read from the\n"
+        "provider's environment variable first (google: GOOGLE_API_KEY, then GEMINI_API_KEY);\n"
+        "then \"credentialStorage\" decides: \"keychain\" reads the keychain, \"file\" only\n"
+        "the file, and an undecided project its file's key if it has one, else the keychain.\n"
         "\n"
         "Exit codes:\n"
         "  0  ok\n"
@@ -65,9 +72,10 @@ struct Options
     QCommandLineOption output {QStringLiteral("output"),
                                QStringLiteral("With config:export: write a copy to FILE."),
                                QStringLiteral("FILE")};
-    QCommandLineOption storage {QStringLiteral("storage"),
-                                QStringLiteral("With config:set: keychain or file."),
-                                QStringLiteral("WHERE")};
+    QCommandLineOption storage {
+        QStringLiteral("storage"),
+        QStringLiteral("With config:set and config:unset: keychain or file."),
+        QStringLiteral("WHERE")};
 };
 
 void setUp(QCommandLineParser &parser, const Options &options)
@@ -170,8 +178,8 @@ Invocation parseArguments(const QStringList &arguments)
         return usage(QStringLiteral("--yes goes with config:export."));
     if (!onlyWith(options.output, {QStringLiteral("config:export")}))
         return usage(QStringLiteral("--output goes with config:export."));
-    if (!onlyWith(options.storage, {QStringLiteral("config:set")}))
-        return usage(QStringLiteral("--storage goes with config:set."));
+    if (!onlyWith(options.storage, {QStringLiteral("config:set"), QStringLiteral("config:unset")}))
+        return usage(QStringLiteral("--storage goes with config:set and config:unset."));
     if (parser.isSet(options.storage) && invocation.storage != QLatin1String("keychain")
         && invocation.storage != QLatin1String("file"))
         return usage(QStringLiteral("--storage must be 'keychain' or 'file'."));

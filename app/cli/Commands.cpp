@@ -389,7 +389,9 @@ int Commands::exportKeys()
         printOut(QStringLiteral("Wrote %1 with %2; storage is unchanged.\n")
                      .arg(target, plural(exported, QStringLiteral("key"))));
     else
-        printOut(QStringLiteral("Exported %1 to %2; storage is now \"file\".\n")
+        printOut(QStringLiteral("Exported %1 to %2; storage is now \"file\". The keychain "
+                                "entries stay, for other projects that use them; remove one with "
+                                "`choragen config:unset PROVIDER --storage keychain`.\n")
                      .arg(plural(exported, QStringLiteral("key")), target));
     return report.exitCode();
 }
@@ -466,7 +468,7 @@ int Commands::unset()
     CredentialStore &store = *m_store;
     const RemoveResult result = await<RemoveResult>(
         Start<RemoveResult>([&](QObject *context, std::function<void(RemoveResult)> done) {
-            store.remove(provider, context, done);
+            store.remove(provider, storageModeFromName(m_invocation.storage), context, done);
         }));
     printWarnings(result.warnings);
     if (!result.error.ok())

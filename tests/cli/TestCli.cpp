@@ -171,9 +171,11 @@ private Q_SLOTS:
         const QJsonObject config = QJsonDocument::fromJson(readConfig(project())).object();
         QCOMPARE(config.value(QStringLiteral("credentialStorage")).toString(),
                  QStringLiteral("file"));
-        QVERIFY(config.value(QStringLiteral("apiKeys"))
+        QVERIFY(config.value(QStringLiteral("providers"))
                     .toObject()
                     .value(QStringLiteral("openai"))
+                    .toObject()
+                    .value(QStringLiteral("apiKey"))
                     .toString()
                     .toUtf8()
                 == canary);
@@ -189,8 +191,8 @@ private Q_SLOTS:
     void statusJsonHasTheContract()
     {
         writeConfig(project(),
-                    R"({"providers": {"mistral": {"label": "Mistral", "env": "MISTRAL_API_KEY"}},
-                                   "apiKeys": {"mistral": "sk-FAKE-CANARY-7f3e9a1b-mistral"}})");
+                    R"({"providers": {"mistral": {"label": "Mistral", "env": "MISTRAL_API_KEY",
+                                                  "apiKey": "sk-FAKE-CANARY-7f3e9a1b-mistral"}}})");
         QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), canary)
                      .exitCode,
                  0);
@@ -227,6 +229,14 @@ private Q_SLOTS:
                  QStringLiteral("none"));
         QCOMPARE(byId.value(QStringLiteral("google")).value(QStringLiteral("preview")).toString(),
                  QString());
+        // The variables each provider reads; google's second is the name Choragen's agent reads.
+        QCOMPARE(byId.value(QStringLiteral("google")).value(QStringLiteral("env")).toString(),
+                 QStringLiteral("GOOGLE_API_KEY"));
+        QCOMPARE(
+            byId.value(QStringLiteral("google")).value(QStringLiteral("envFallback")).toString(),
+            QStringLiteral("GEMINI_API_KEY"));
+        QCOMPARE(byId.value(QStringLiteral("mistral")).value(QStringLiteral("env")).toString(),
+                 QStringLiteral("MISTRAL_API_KEY"));
         const Run text = choragen(at({QStringLiteral("config:status")}));
         QVERIFY(text.out.contains("config:secure"));
     }
@@ -252,7 +262,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, arguments);
         const QByteArray broken
-            = "{\n  \"apiKeys\": {\"openai\": \"sk-FAKE-CANARY-7f3e9a1b\",}\n}\n";
+            = "{\n  \"providers\": {\"openai\": {\"apiKey\": \"sk-FAKE-CANARY-7f3e9a1b\",}}\n}\n";
         writeConfig(project(), broken);
         const Run run = choragen(at(arguments), canary);
         QCOMPARE(run.exitCode, 4);
@@ -280,7 +290,8 @@ private Q_SLOTS:
 
     void keychainUnavailableExitsThree()
     {
-        writeConfig(project(), R"({"apiKeys": {"openai": "sk-FAKE-CANARY-7f3e9a1b-openai"}})");
+        writeConfig(project(),
+                    R"({"providers": {"openai": {"apiKey": "sk-FAKE-CANARY-7f3e9a1b-openai"}}})");
         QProcessEnvironment env = cleanEnvironment();
         env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
         env.remove(QStringLiteral("DISPLAY"));
@@ -301,7 +312,10 @@ private Q_SLOTS:
                           canary)
                      .exitCode,
                  0);
-        writeConfig(project(), R"({"apiKeys": {"openai": "sk-FAKE-CANARY-7f3e9a1b-other"}})");
+        // A project in keychain mode that still has a different key in its file.
+        writeConfig(
+            project(),
+            R"({"credentialStorage": "keychain", "providers": {"openai": {"apiKey": "sk-FAKE-CANARY-7f3e9a1b-other"}}})");
         const Run run = choragen(at({QStringLiteral("--migrate")}));
         QCOMPARE(run.exitCode, 1);
         QVERIFY(!leaks(run));
@@ -349,7 +363,7 @@ private Q_SLOTS:
     {
         writeConfig(
             project(),
-            R"({"apiKeys": {"anthropic": "sk-ant-FAKE-CANARY-7f3e9a1b-1", "openai": "sk-FAKE-CANARY-7f3e9a1b-2"}})");
+            R"({"providers": {"anthropic": {"apiKey": "sk-ant-FAKE-CANARY-7f3e9a1b-1"}, "openai": {"apiKey": "sk-FAKE-CANARY-7f3e9a1b-2"}}})");
         const Run run = choragen(at({QStringLiteral("config:secure")}));
         QCOMPARE(run.exitCode, 0);
         const QList<QByteArray> lines = run.err.trimmed().split('\n');

@@ -126,12 +126,12 @@ int keychainShots()
         // The first-run wizard over a legacy config, page by page.
         Project project;
         project.writeConfig(R"({
-  "model": "claude-sonnet",
-  "apiKeys": {
-    "anthropic": "sk-ant-FAKE-screenshot-00000009f3a",
-    "openai": "sk-proj-FAKE-screenshot-0000007c21",
-    "google": "AIzaFAKE-screenshot-00000000000e1b"
-  }
+  "providers": {
+    "anthropic": {"apiKey": "sk-ant-FAKE-screenshot-00000009f3a"},
+    "openai": {"apiKey": "sk-proj-FAKE-screenshot-0000007c21"},
+    "google": {"apiKey": "AIzaFAKE-screenshot-00000000000e1b"}
+  },
+  "settings": {"ui": {"theme": "dark"}}
 })");
         CredentialStore store(project.configPath(), std::make_unique<KeychainBackend>());
         clearKeychain(store.keychain(), ids);
@@ -165,9 +165,9 @@ int fileFallbackShots()
     int failures = 0;
     Project project;
     project.writeConfig(R"({
-  "apiKeys": {
-    "anthropic": "sk-ant-FAKE-screenshot-00000009f3a",
-    "openai": "sk-proj-FAKE-screenshot-0000007c21"
+  "providers": {
+    "anthropic": {"apiKey": "sk-ant-FAKE-screenshot-00000009f3a"},
+    "openai": {"apiKey": "sk-proj-FAKE-screenshot-0000007c21"}
   }
 })");
     CredentialStore store(project.configPath(), std::make_unique<KeychainBackend>());

@@ -69,7 +69,8 @@ private Q_SLOTS:
 
     void noWizardWithoutKeychain()
     {
-        m_project->writeConfig(R"({"apiKeys": {"openai": "sk-FAKE-fallback-000000000000000b2"}})");
+        m_project->writeConfig(
+            R"({"providers": {"openai": {"apiKey": "sk-FAKE-fallback-000000000000000b2"}}})");
         launch();
         SettingsWindow *window = m_launcher->settingsWindow();
         QTRY_VERIFY_WITH_TIMEOUT(window->isVisible(), 5000);

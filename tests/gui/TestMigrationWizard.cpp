@@ -27,14 +27,27 @@ const QByteArray anthropicKey = "sk-ant-FAKE-wizard-0000000000000a1";
 const QByteArray openaiKey = "sk-FAKE-wizard-0000000000000000b2";
 const QByteArray googleKey = "AIzaFAKE-wizard-000000000000000c3";
 
+// What Choragen's own settings page writes.
 const QByteArray legacyConfig = R"({
-  "model": "claude-sonnet",
-  "apiKeys": {
-    "anthropic": "sk-ant-FAKE-wizard-0000000000000a1",
-    "openai": "sk-FAKE-wizard-0000000000000000b2",
-    "google": "AIzaFAKE-wizard-000000000000000c3"
+  "providers": {
+    "anthropic": {
+      "apiKey": "sk-ant-FAKE-wizard-0000000000000a1"
+    },
+    "openai": {
+      "apiKey": "sk-FAKE-wizard-0000000000000000b2"
+    },
+    "google": {
+      "apiKey": "AIzaFAKE-wizard-000000000000000c3"
+    },
+    "ollama": {
+      "baseUrl": "localhost:11434"
+    }
   },
-  "telemetry": false
+  "settings": {
+    "ui": {
+      "theme": "dark"
+    }
+  }
 })";
 
 } // namespace
@@ -96,8 +109,8 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("config");
         QTest::newRow("no config") << QByteArray();
         QTest::newRow("no keys in the file") << QByteArray(R"({"credentialStorage": "keychain"})");
-        QTest::newRow("chose to keep keys in the file")
-            << QByteArray(R"({"credentialStorage": "file", "apiKeys": {"openai": "sk-FAKE-x"}})");
+        QTest::newRow("chose to keep keys in the file") << QByteArray(
+            R"({"credentialStorage": "file", "providers": {"openai": {"apiKey": "sk-FAKE-x"}}})");
     }
     void settingsWindowOtherwise()
     {
@@ -157,7 +170,8 @@ private Q_SLOTS:
         const QByteArray bytes = m_project->configBytes();
         QVERIFY(!bytes.contains(anthropicKey));
         QVERIFY(!bytes.contains(openaiKey));
-        QVERIFY(bytes.contains("\"telemetry\": false"));
+        QVERIFY(bytes.contains("\"theme\": \"dark\""));
+        QVERIFY(bytes.contains("\"baseUrl\": \"localhost:11434\""));
 
         // Finish: the settings window shows where each key is now.
         wizard()->button(QWizard::FinishButton)->click();
@@ -215,7 +229,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_launcher->settingsWindow()->isVisible(), 5000);
         QCOMPARE(m_project->storageMode(), std::optional(StorageMode::File));
         QVERIFY(m_project->fileKey(u"anthropic"_s) == anthropicKey);
-        QVERIFY(m_project->configBytes().contains("\"telemetry\": false"));
+        QVERIFY(m_project->configBytes().contains("\"theme\": \"dark\""));
         SettingsWindow *window = m_launcher->settingsWindow();
         QTRY_COMPARE_WITH_TIMEOUT(window->storageBadge()->text(), u"File"_s, 10000);
         QVERIFY(window->storageDetailLabel()->text().contains(u"as you chose"_s));

@@ -20,7 +20,8 @@ private Q_SLOTS:
         const QString choragen = qEnvironmentVariable("CHORAGEN_BINARY");
         QVERIFY2(!choragen.isEmpty(), "CHORAGEN_BINARY is set by CTest");
         Project project;
-        project.writeConfig(R"({"apiKeys": {"openai": "sk-FAKE-nodisplay-00000000000000b2"}})");
+        project.writeConfig(
+            R"({"providers": {"openai": {"apiKey": "sk-FAKE-nodisplay-00000000000000b2"}}})");
 
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

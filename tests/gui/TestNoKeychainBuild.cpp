@@ -30,7 +30,8 @@ private Q_SLOTS:
     void badgeSaysNotBuiltIn()
     {
         Project project;
-        project.writeConfig(R"({"apiKeys": {"openai": "sk-FAKE-nokeychain-0000000000001"}})");
+        project.writeConfig(
+            R"({"providers": {"openai": {"apiKey": "sk-FAKE-nokeychain-0000000000001"}}})");
         CredentialStore store(project.configPath(), std::make_unique<KeychainBackend>());
         Launcher launcher(store);
         launcher.start();

@@ -19,8 +19,10 @@ const QByteArray googleKey = "AIzaFAKE-model-0000000000000000c3";
 
 const QByteArray legacyConfig = R"({
   "model": "claude",
-  "apiKeys": { "openai": "sk-FAKE-model-00000000000000000b2" },
-  "providers": { "mistral": { "label": "Mistral", "env": "MISTRAL_API_KEY" } }
+  "providers": {
+    "openai": { "apiKey": "sk-FAKE-model-00000000000000000b2" },
+    "mistral": { "label": "Mistral", "env": "MISTRAL_API_KEY" }
+  }
 })";
 
 } // namespace

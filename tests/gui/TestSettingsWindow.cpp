@@ -41,8 +41,8 @@ private Q_SLOTS:
 
     void init()
     {
-        for (const char *var :
-             {"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOGLE_API_KEY", "MISTRAL_API_KEY"})
+        for (const char *var : {"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOGLE_API_KEY",
+                                "GEMINI_API_KEY", "MISTRAL_API_KEY"})
             qunsetenv(var);
         m_project = std::make_unique<Project>();
         m_store = std::make_unique<CredentialStore>(m_project->configPath(),
@@ -59,6 +59,7 @@ private Q_SLOTS:
         m_store.reset();
         m_project.reset();
         qunsetenv("ANTHROPIC_API_KEY");
+        qunsetenv("GEMINI_API_KEY");
     }
 
     void titleAndRowPerProviderIncludingCustom()
@@ -90,7 +91,7 @@ private Q_SLOTS:
     void badgesInKeychainMode()
     {
         m_project->writeConfig(R"({"credentialStorage": "keychain",
-                                   "apiKeys": {"openai": "sk-FAKE-window-0000000000000000b2"}})");
+                                   "providers": {"openai": {"apiKey": "sk-FAKE-window-0000000000000000b2"}}})");
         writeKeychainEntry(m_store->keychain(), u"anthropic"_s, anthropicKey.toUtf8());
         open();
         QCOMPARE(m_window->storageBadge()->kind(), StorageBadge::Kind::Keychain);
@@ -107,6 +108,29 @@ private Q_SLOTS:
         // A key in the file with a usable keychain: offer the move, and the export.
         QVERIFY(m_window->migrateButton()->isVisible());
         QVERIFY(m_window->exportButton()->isVisible());
+    }
+
+    // Choragen's settings page keeps a local model server's address beside the keys.
+    void localServerNeedsNoKey()
+    {
+        m_project->writeConfig(R"({"providers": {"ollama": {"baseUrl": "localhost:11434"},
+                                                  "openai": {"apiKey": "sk-FAKE-window-0000000000000000b2"}}})");
+        open();
+        ProviderRow *row = m_window->row(u"ollama"_s);
+        QVERIFY(row);
+        QCOMPARE(badgeText(u"ollama"_s), u"No key needed"_s);
+        QVERIFY(row->lineEdit()->isHidden());
+        QVERIFY(row->saveButton()->isHidden());
+        QVERIFY(row->removeButton()->isHidden());
+        QCOMPARE(badgeText(u"openai"_s), u"File"_s);
+        QVERIFY(!m_window->row(u"openai"_s)->lineEdit()->isHidden());
+    }
+
+    void geminiVariableIsNamedWhenItSuppliesTheKey()
+    {
+        qputenv("GEMINI_API_KEY", "AIzaFAKE-from-gemini-env-0000000000");
+        open();
+        QCOMPARE(m_window->row(u"google"_s)->badge()->text(), u"Environment: GEMINI_API_KEY"_s);
     }
 
     void environmentOverrides()
@@ -152,7 +176,8 @@ private Q_SLOTS:
 
     void removeDeletesFromFileToo()
     {
-        m_project->writeConfig(R"({"apiKeys": {"openai": "sk-FAKE-window-0000000000000000b2"}})");
+        m_project->writeConfig(
+            R"({"providers": {"openai": {"apiKey": "sk-FAKE-window-0000000000000000b2"}}})");
         open();
         ProviderRow *row = m_window->row(u"openai"_s);
         QCOMPARE(row->badge()->text(), u"File"_s);
@@ -232,7 +257,7 @@ private Q_SLOTS:
         QVERIFY(!m_window->storageBadge()->accessibleName().isEmpty());
     }
 
-    void exportAsksFirstThenMovesKeysToFile()
+    void exportAsksFirstThenCopiesKeysToFile()
     {
         m_project->writeConfig(R"({"credentialStorage": "keychain"})");
         writeKeychainEntry(m_store->keychain(), u"anthropic"_s, anthropicKey.toUtf8());
@@ -258,7 +283,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->isExporting(), 10000);
         QVERIFY(m_project->fileKey(u"anthropic"_s) == anthropicKey.toUtf8());
         QCOMPARE(m_project->storageMode(), std::optional(StorageMode::File));
-        QVERIFY(!keychainEntry(m_store->keychain(), u"anthropic"_s).secret);
+        // Other projects may read the keychain entry: the export leaves it.
+        QVERIFY(keychainEntry(m_store->keychain(), u"anthropic"_s).secret == anthropicKey.toUtf8());
         QTRY_COMPARE_WITH_TIMEOUT(badgeText(u"anthropic"_s), u"File"_s, 10000);
         QCOMPARE(m_window->storageBadge()->text(), u"File"_s);
     }

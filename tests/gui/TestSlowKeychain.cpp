@@ -168,7 +168,8 @@ private Q_SLOTS:
 
     void launcherShowsWindowFirstThenWizard()
     {
-        m_project->writeConfig(R"({"apiKeys": {"openai": "sk-FAKE-slow-legacy-0000000000c3"}})");
+        m_project->writeConfig(
+            R"({"providers": {"openai": {"apiKey": "sk-FAKE-slow-legacy-0000000000c3"}}})");
         Launcher launcher(*m_store);
         launcher.start();
         QVERIFY(!launcher.settingsWindow()->isVisible());

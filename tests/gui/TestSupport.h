@@ -42,7 +42,7 @@ public:
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     }
 
-    // The key for @p providerId in the file's `apiKeys`, or empty.
+    // The plaintext key for @p providerId in the file (providers.<id>.apiKey), or empty.
     QByteArray fileKey(const QString &providerId) const
     {
         ConfigFile config(configPath());

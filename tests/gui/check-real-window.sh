@@ -22,7 +22,7 @@ wait_for_title() {
 }
 
 mkdir -p "$work/legacy/.choragen" "$work/plain"
-printf '{"apiKeys": {"openai": "sk-FAKE-x11-check-not-a-real-key-01"}}\n' >"$work/legacy/.choragen/config.json"
+printf '{"providers": {"openai": {"apiKey": "sk-FAKE-x11-check-not-a-real-key-01"}}}\n' >"$work/legacy/.choragen/config.json"
 chmod 600 "$work/legacy/.choragen/config.json"
 
 "$binary" --project "$work/legacy" >"$work/legacy.log" 2>&1 &

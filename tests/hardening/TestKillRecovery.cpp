@@ -35,22 +35,6 @@ QStringList providerIds(int count)
     return ids;
 }
 
-QByteArray configWithKeys(const QStringList &ids)
-{
-    QJsonObject keys;
-    for (const QString &id : ids)
-        keys.insert(id, QString::fromUtf8(fakeKey(id)));
-    QJsonObject root;
-    root.insert(QStringLiteral("model"), QStringLiteral("claude-test"));
-    root.insert(QStringLiteral("apiKeys"), keys);
-    return QJsonDocument(root).toJson();
-}
-
-QJsonObject apiKeysIn(const QByteArray &config)
-{
-    return QJsonDocument::fromJson(config).object().value(QStringLiteral("apiKeys")).toObject();
-}
-
 // Where the keys are after a kill; every key must be in at least one store with its exact value.
 struct KeyCensus
 {
@@ -67,7 +51,7 @@ KeyCensus census(const QString &project, const QStringList &ids)
         result.problem = QStringLiteral("the config is not a valid JSON object");
         return result;
     }
-    const QJsonObject inFile = apiKeysIn(config);
+    const QJsonObject inFile = keysInConfig(config);
     for (const QString &id : ids) {
         const QByteArray expected = fakeKey(id);
         bool found = false;
@@ -290,9 +274,7 @@ private Q_SLOTS:
             QVERIFY2(done.problem.isEmpty(), qPrintable(where + done.problem));
             QCOMPARE(done.inKeychain, int(ids.size()));
             QCOMPARE(done.inFile, 0);
-            QVERIFY(!QJsonDocument::fromJson(readConfig(project()))
-                         .object()
-                         .contains(QStringLiteral("apiKeys")));
+            QVERIFY(keysInConfig(readConfig(project())).isEmpty());
             if (!hit && delay < currentSpan()) {
                 durations << fullRun();
                 QVERIFY(durations.last() > 0);
@@ -314,8 +296,8 @@ private Q_SLOTS:
             history += (i ? ", \"" : "\"") + QByteArray::number(i) + "-earlier-run\"";
         const QByteArray oldConfig
             = "{\n  \"model\": \"claude-test\",\n  \"credentialStorage\": \"file\",\n"
-              "  \"apiKeys\": {\n    \"openai\": \""
-            + fakeKey(QStringLiteral("openai"), 1) + "\"\n  },\n  \"history\": [" + history
+              "  \"providers\": {\n    \"openai\": {\n      \"apiKey\": \""
+            + fakeKey(QStringLiteral("openai"), 1) + "\"\n    }\n  },\n  \"history\": [" + history
             + "]\n}\n";
         const QString keyFile = m_dir->filePath(QStringLiteral("new.key"));
         {

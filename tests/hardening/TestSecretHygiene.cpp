@@ -329,14 +329,21 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("content");
         QTest::newRow("syntax error after the key")
-            << "{\"apiKeys\": {\"anthropic\": \"" + canary + "\", \"openai\": 5,,}}";
-        QTest::newRow("syntax error inside the key") << "{\"apiKeys\": {\"anthropic\": \""
-                + canary.left(30) + "\n" + canary.mid(30) + "\"}}";
-        QTest::newRow("wrong type elsewhere")
-            << "{\"apiKeys\": {\"anthropic\": \"" + canary + "\"}, \"providers\": 7}";
+            << "{\"providers\": {\"anthropic\": {\"apiKey\": \"" + canary
+                + "\"}, \"openai\": 5,,}}";
+        QTest::newRow("syntax error inside the key")
+            << "{\"providers\": {\"anthropic\": {\"apiKey\": \"" + canary.left(30) + "\n"
+                + canary.mid(30) + "\"}}}";
+        QTest::newRow("wrong type elsewhere") << "{\"providers\": {\"anthropic\": {\"apiKey\": \""
+                + canary + "\"}}, \"credentialStorage\": 7}";
         QTest::newRow("key that is not a string")
+            << "{\"providers\": {\"anthropic\": {\"apiKey\": [\"" + canary + "\"]}}}";
+        QTest::newRow("key under an invalid id")
+            << "{\"providers\": {\"" + canary + "\": {\"apiKey\": \"x\"}}}";
+        QTest::newRow("0.1 key under an invalid id")
+            << "{\"apiKeys\": {\"" + canary + "\": \"x\"}}";
+        QTest::newRow("0.1 key that is not a string")
             << "{\"apiKeys\": {\"anthropic\": [\"" + canary + "\"]}}";
-        QTest::newRow("key under an invalid id") << "{\"apiKeys\": {\"" + canary + "\": \"x\"}}";
     }
 
     void invalidConfigErrorsDoNotQuoteKeys()

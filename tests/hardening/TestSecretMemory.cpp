@@ -236,7 +236,8 @@ private Q_SLOTS:
 
     void migrateLeavesNoCopy()
     {
-        writeConfig(m_project->path(), "{\"apiKeys\": {\"anthropic\": \"" + key + "\"}}");
+        writeConfig(m_project->path(),
+                    "{\"providers\": {\"anthropic\": {\"apiKey\": \"" + key + "\"}}}");
         const ExitScan scan = scanAtExit(at({QStringLiteral("--migrate")}), {});
         QVERIFY(scan.stoppedAtExit);
         QCOMPARE(scan.exitCode, 0);

@@ -59,7 +59,7 @@ private Q_SLOTS:
                 QVERIFY2(process->exitCode() == 0, process->readAllStandardError().constData());
             }
             const QJsonObject config = QJsonDocument::fromJson(readConfig(dir.path())).object();
-            const QJsonObject keys = config.value(QStringLiteral("apiKeys")).toObject();
+            const QJsonObject keys = keysInConfig(readConfig(dir.path()));
             for (int i = 0; i < writers; ++i) {
                 const QString id = QStringLiteral("w%1").arg(i);
                 QVERIFY2(keys.value(id).toString().toUtf8() == fakeKey(id, round),
@@ -67,7 +67,15 @@ private Q_SLOTS:
             }
             QCOMPARE(config.value(QStringLiteral("keepMe")).toString(),
                      QStringLiteral("untouched"));
-            QCOMPARE(config.value(QStringLiteral("providers")).toObject().size(), writers);
+            // Each writer's provider keeps its label beside the key it set.
+            const QJsonObject written = config.value(QStringLiteral("providers")).toObject();
+            QCOMPARE(written.size(), writers);
+            for (int i = 0; i < writers; ++i)
+                QCOMPARE(written.value(QStringLiteral("w%1").arg(i))
+                             .toObject()
+                             .value(QStringLiteral("label"))
+                             .toString(),
+                         QStringLiteral("Writer %1").arg(i));
         }
         qInfo("checked the file %d times while writers ran", observations);
     }

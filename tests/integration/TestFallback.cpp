@@ -11,6 +11,7 @@
 #include <QTest>
 
 using namespace TestSupport;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -130,12 +131,7 @@ private Q_SLOTS:
         QVERIFY2(set.err.contains("D-Bus") && set.err.contains("unencrypted"), set.err.constData());
         QVERIFY(!set.all().contains("not-a-real-key"));
         const QJsonObject config = QJsonDocument::fromJson(readConfig(project())).object();
-        QVERIFY(config.value(QStringLiteral("apiKeys"))
-                    .toObject()
-                    .value(QStringLiteral("openai"))
-                    .toString()
-                    .toUtf8()
-                == key);
+        QVERIFY(keysInConfig(readConfig(project())).value(u"openai"_s).toString().toUtf8() == key);
         // The fallback is not a decision: once a keychain shows up, keys can move there.
         QVERIFY(!config.contains(QStringLiteral("credentialStorage")));
         QCOMPARE(QFileInfo(configPath(project())).permissions() & 0x0077,
@@ -171,7 +167,8 @@ private Q_SLOTS:
 
     void migrateWithoutKeychainKeepsFile()
     {
-        const QByteArray original = R"({"apiKeys": {"openai": "sk-FAKE-openai-not-a-real-key-1"}})";
+        const QByteArray original
+            = R"({"providers": {"openai": {"apiKey": "sk-FAKE-openai-not-a-real-key-1"}}})";
         writeConfig(project(), original);
         const Run run = choragen(at({QStringLiteral("--migrate")}), {},
                                  noBusEnvironment(m_dir->filePath(QStringLiteral("runtime"))));
@@ -207,11 +204,7 @@ private Q_SLOTS:
                                      fakeKey(QStringLiteral("google")), options);
         QCOMPARE(set.exitCode, 0);
         QVERIFY(set.err.contains("gnome-keyring"));
-        QVERIFY(QJsonDocument::fromJson(readConfig(project()))
-                    .object()
-                    .value(QStringLiteral("apiKeys"))
-                    .toObject()
-                    .contains(QStringLiteral("google")));
+        QVERIFY(keysInConfig(readConfig(project())).contains(QStringLiteral("google")));
     }
 
     void hungKeychainTimesOut()
@@ -232,7 +225,7 @@ private Q_SLOTS:
                   "export CHORAGEN_KEYCHAIN_TIMEOUT_MS=1500")
                   .arg(QStringLiteral(HUNG_SECRET_SERVICE), m_dir->path());
         const QByteArray original
-            = R"({"credentialStorage": "keychain", "apiKeys": {"openai": "sk-FAKE-openai-not-a-real-key-9"}})";
+            = R"({"credentialStorage": "keychain", "providers": {"openai": {"apiKey": "sk-FAKE-openai-not-a-real-key-9"}}})";
         writeConfig(project(), original);
 
         const Run status = inOwnSession(
@@ -275,7 +268,7 @@ private Q_SLOTS:
         const QString locked = QStringLiteral("gnome-keyring-daemon --start --components=secrets");
 
         const QByteArray original
-            = R"({"apiKeys": {"anthropic": "sk-ant-FAKE-not-a-real-key-0001"}})";
+            = R"({"providers": {"anthropic": {"apiKey": "sk-ant-FAKE-not-a-real-key-0001"}}})";
         writeConfig(project(), original);
         const Run migrate = inOwnSession(home, locked, at({QStringLiteral("--migrate")}));
         QCOMPARE(migrate.exitCode, 3);
@@ -305,8 +298,9 @@ private Q_SLOTS:
 
     void environmentVariableWins()
     {
-        writeConfig(project(),
-                    R"({"apiKeys": {"anthropic": "sk-ant-FAKE-file-not-a-real-key-1"}})");
+        writeConfig(
+            project(),
+            R"({"providers": {"anthropic": {"apiKey": "sk-ant-FAKE-file-not-a-real-key-1"}}})");
         QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"),
                               QStringLiteral("--storage"), QStringLiteral("keychain")}),
                           fakeKey(QStringLiteral("openai")))

@@ -4,25 +4,16 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace TestSupport;
+using namespace Qt::StringLiterals;
 
 namespace {
-
-QByteArray configWithKeys(const QStringList &ids, int generation = 0)
-{
-    QJsonObject keys;
-    for (const QString &id : ids)
-        keys.insert(id, QString::fromUtf8(fakeKey(id, generation)));
-    QJsonObject root;
-    root.insert(QStringLiteral("model"), QStringLiteral("claude-test"));
-    root.insert(QStringLiteral("apiKeys"), keys);
-    return QJsonDocument(root).toJson();
-}
 
 QStringList providerIds(int count)
 {
@@ -42,8 +33,7 @@ QJsonObject parse(const QByteArray &content)
 // Every key is readable, from the keychain or the file, with its exact value.
 bool everyKeyReadable(const QString &project, const QStringList &ids, int generation, QString *why)
 {
-    const QJsonObject inFile
-        = parse(readConfig(project)).value(QStringLiteral("apiKeys")).toObject();
+    const QJsonObject inFile = keysInConfig(readConfig(project));
     for (const QString &id : ids) {
         bool found = false;
         const QByteArray fromKeychain = secretToolLookup(id, &found);
@@ -145,10 +135,11 @@ private Q_SLOTS:
             QVERIFY2(value == fakeKey(id), qPrintable(id + QStringLiteral(" differs")));
         }
         const QJsonObject config = parse(readConfig(project()));
-        QVERIFY(!config.contains(QStringLiteral("apiKeys")));
+        QVERIFY(keysInConfig(readConfig(project())).isEmpty());
         QCOMPARE(config.value(QStringLiteral("credentialStorage")).toString(),
                  QStringLiteral("keychain"));
-        QCOMPARE(config.value(QStringLiteral("model")).toString(), QStringLiteral("claude-test"));
+        QCOMPARE(config.value(QStringLiteral("settings")).toObject().value(u"ui"_s),
+                 QJsonValue(QJsonObject {{u"theme"_s, u"dark"_s}}));
         // One progress line per key, none with a secret.
         QCOMPARE(run.err.count("\n"), qsizetype(count));
         QVERIFY(!run.all().contains("not-a-real-key"));
@@ -201,23 +192,21 @@ private Q_SLOTS:
         // Nothing overwritten: the keychain keeps its key, the file keeps its own.
         QVERIFY(secretToolLookup(QStringLiteral("openai")) == fakeKey(QStringLiteral("openai"), 9));
         const QJsonObject config = parse(readConfig(project()));
-        QVERIFY(config.value(QStringLiteral("apiKeys"))
-                    .toObject()
-                    .value(QStringLiteral("openai"))
-                    .toString()
-                    .toUtf8()
-                == fakeKey(QStringLiteral("openai")));
+        const QJsonObject inFile = keysInConfig(readConfig(project()));
+        QVERIFY(inFile.value(u"openai"_s).toString().toUtf8() == fakeKey(QStringLiteral("openai")));
         QVERIFY(config.value(QStringLiteral("credentialStorage")).toString()
                 != QStringLiteral("keychain"));
         // The others did move.
         QVERIFY(secretToolLookup(QStringLiteral("anthropic"))
                 == fakeKey(QStringLiteral("anthropic")));
-        QVERIFY(!config.value(QStringLiteral("apiKeys"))
-                     .toObject()
-                     .contains(QStringLiteral("anthropic")));
-        // status reports the conflict rather than hiding it.
-        const Run status = choragen(at({QStringLiteral("config:status")}));
-        QVERIFY(status.out.contains("CONFLICT"));
+        QVERIFY(!inFile.contains(QStringLiteral("anthropic")));
+        // Still undecided, the project reads its own file's key, not the other project's.
+        const Run get = choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")}));
+        QVERIFY(get.out.trimmed() == fakeKey(QStringLiteral("openai")));
+        // A rerun reports the conflict again rather than resolving it.
+        const Run again = choragen(at({QStringLiteral("--migrate")}));
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY(again.err.contains("different key"));
     }
 
     void crashAtEveryMigrationStepLosesNothing()
@@ -245,7 +234,7 @@ private Q_SLOTS:
             const Run rerun = choragen(at({QStringLiteral("--migrate")}));
             QVERIFY2(rerun.exitCode == 0, qPrintable(point + QString::fromUtf8(rerun.err)));
             QVERIFY2(everyKeyReadable(project(), ids, 0, &why), qPrintable(why));
-            QVERIFY(!parse(readConfig(project())).contains(QStringLiteral("apiKeys")));
+            QVERIFY(keysInConfig(readConfig(project())).isEmpty());
             QVERIFY2(interruptedSaves().isEmpty(), qPrintable(point));
         }
     }
@@ -262,12 +251,18 @@ private Q_SLOTS:
         const QJsonObject config = parse(readConfig(project()));
         QCOMPARE(config.value(QStringLiteral("credentialStorage")).toString(),
                  QStringLiteral("file"));
+        QVERIFY(run.out.contains("keychain entries stay"));
         for (const QString &id : ids) {
-            QVERIFY(config.value(QStringLiteral("apiKeys")).toObject().value(id).toString().toUtf8()
+            QVERIFY(config.value(u"providers"_s)
+                        .toObject()
+                        .value(id)
+                        .toObject()
+                        .value(u"apiKey"_s)
+                        .toString()
+                        .toUtf8()
                     == fakeKey(id));
-            bool found = true;
-            secretToolLookup(id, &found);
-            QVERIFY2(!found, qPrintable(id));
+            // Other projects may read the keychain entry: it stays.
+            QVERIFY2(secretToolLookup(id) == fakeKey(id), qPrintable(id));
         }
         QCOMPARE(QFileInfo(configPath(project())).permissions() & 0x0077,
                  QFileDevice::Permissions());
@@ -301,8 +296,8 @@ private Q_SLOTS:
         QVERIFY(traceFile.open(QIODevice::ReadOnly));
         const QStringList points
             = QString::fromUtf8(traceFile.readAll()).split(u'\n', Qt::SkipEmptyParts);
-        // The file written, in place, then each keychain copy deleted.
-        QCOMPARE(points.size(), 2 + ids.size());
+        // The file written, then in place; the keychain is left alone.
+        QCOMPARE(points.size(), 2);
 
         for (const QString &point : points) {
             clearKeychain();
@@ -318,11 +313,8 @@ private Q_SLOTS:
             QCOMPARE(choragen(at(exportArgs)).exitCode, 0);
             QVERIFY2(everyKeyReadable(project(), ids, 0, &why), qPrintable(why));
             QVERIFY2(interruptedSaves().isEmpty(), qPrintable(point));
-            for (const QString &id : ids) {
-                bool found = true;
-                secretToolLookup(id, &found);
-                QVERIFY(!found);
-            }
+            for (const QString &id : ids)
+                QVERIFY(secretToolLookup(id) == fakeKey(id));
         }
     }
 
@@ -351,7 +343,7 @@ private Q_SLOTS:
             QCOMPARE(choragen(at(setArgs), fakeKey(id, 2)).exitCode, 0);
             const Run get = choragen(at({QStringLiteral("config:get"), id}));
             QVERIFY(get.out.trimmed() == fakeKey(id, 2));
-            QVERIFY(!parse(readConfig(project())).contains(QStringLiteral("apiKeys")));
+            QVERIFY(keysInConfig(readConfig(project())).isEmpty());
             QVERIFY2(interruptedSaves().isEmpty(), qPrintable(point));
         }
     }
@@ -369,12 +361,15 @@ private Q_SLOTS:
         QFile file(copy);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject exported = parse(file.readAll());
-        QVERIFY(exported.value(QStringLiteral("apiKeys"))
+        QVERIFY(exported.value(u"providers"_s)
                     .toObject()
-                    .value(QStringLiteral("google"))
+                    .value(u"google"_s)
+                    .toObject()
+                    .value(u"apiKey"_s)
                     .toString()
                     .toUtf8()
                 == fakeKey(QStringLiteral("google")));
+        QVERIFY(!exported.contains(u"apiKeys"_s));
         QCOMPARE(QFileInfo(copy).permissions() & 0x0077, QFileDevice::Permissions());
         QVERIFY(secretToolLookup(QStringLiteral("google")) == fakeKey(QStringLiteral("google")));
         // An existing file is never overwritten.
@@ -382,6 +377,169 @@ private Q_SLOTS:
                               QStringLiteral("--yes")}))
                      .exitCode,
                  1);
+    }
+
+    // Exactly the file Choragen's settings page writes: three keys, a local server, settings.
+    void migratesChoragensOwnFileAndExportsItBack()
+    {
+        // Spelled apart: moc reads two slashes inside a raw string as a comment.
+        const QByteArray ollamaUrl = "http:"
+                                     "//localhost:11434";
+        const QByteArray original = QByteArray(R"({
+  "providers": {
+    "anthropic": {
+      "apiKey": "sk-ant-FAKE-settings-page-not-a-real-key-1"
+    },
+    "openai": {
+      "apiKey": "sk-FAKE-settings-page-not-a-real-key-2"
+    },
+    "google": {
+      "apiKey": "AIzaFAKE-settings-page-not-a-real-key-3"
+    },
+    "ollama": {
+      "baseUrl": "OLLAMA_URL"
+    }
+  },
+  "settings": {
+    "projectsFolder": "/home/me/work",
+    "ui": {
+      "theme": "dark"
+    }
+  }
+})")
+                                        .replace("OLLAMA_URL", ollamaUrl);
+        writeConfig(project(), original);
+        QFile::setPermissions(configPath(project()),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                  | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        const QJsonObject keys = keysInConfig(original);
+        QCOMPARE(keys.size(), 3);
+
+        const Run status = choragen(at({u"config:status"_s}));
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY2(status.out.contains("anthropic  file"), status.out.constData());
+        QVERIFY2(status.out.contains("no key needed"), status.out.constData());
+
+        const Run run = choragen(at({u"--migrate"_s}));
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(run.out.contains("Moved 3 keys"));
+        QVERIFY(!run.all().contains("not-a-real-key"));
+        for (const QString &id : {u"anthropic"_s, u"openai"_s, u"google"_s}) {
+            bool found = false;
+            QCOMPARE(secretToolLookup(id, &found), keys.value(id).toString().toUtf8());
+            QVERIFY(found);
+        }
+        const QByteArray migrated = readConfig(project());
+        QVERIFY(!migrated.contains("not-a-real-key"));
+        QCOMPARE(QFileInfo(configPath(project())).permissions() & 0x0077,
+                 QFileDevice::Permissions());
+        // Everything else as it was, in meaning and order.
+        const QByteArray expected = QByteArray(R"({
+  "providers": {
+    "ollama": {
+      "baseUrl": "OLLAMA_URL"
+    }
+  },
+  "settings": {
+    "projectsFolder": "/home/me/work",
+    "ui": {
+      "theme": "dark"
+    }
+  },
+  "credentialStorage": "keychain"
+}
+)")
+                                        .replace("OLLAMA_URL", ollamaUrl);
+        QCOMPARE(migrated, expected);
+
+        const Run get = choragen(at({u"config:get"_s, u"google"_s}));
+        QCOMPARE(get.out.trimmed(), keys.value(u"google"_s).toString().toUtf8());
+
+        // Export brings back providers.<id>.apiKey, the shape Choragen's loader reads.
+        const Run exported = choragen(at({u"config:export"_s, u"--yes"_s}));
+        QVERIFY2(exported.exitCode == 0, exported.err.constData());
+        const QJsonObject back = parse(readConfig(project()));
+        const QJsonObject providers = back.value(u"providers"_s).toObject();
+        for (const QString &id : {u"anthropic"_s, u"openai"_s, u"google"_s})
+            QCOMPARE(providers.value(id).toObject().value(u"apiKey"_s), keys.value(id));
+        QCOMPARE(providers.value(u"ollama"_s).toObject().value(u"baseUrl"_s).toString().toUtf8(),
+                 ollamaUrl);
+        QVERIFY(!back.contains(u"apiKeys"_s));
+        QCOMPARE(back.value(u"credentialStorage"_s).toString(), u"file"_s);
+    }
+
+    // The 0.1 releases of this app wrote an `apiKeys` map; it still migrates.
+    void migratesTheFormatOfEarlierReleases()
+    {
+        const QStringList ids = providerIds(3);
+        writeConfig(project(), legacyConfigWithKeys(ids));
+        const Run run = choragen(at({u"--migrate"_s}));
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        for (const QString &id : ids)
+            QVERIFY(secretToolLookup(id) == fakeKey(id));
+        const QJsonObject config = parse(readConfig(project()));
+        QVERIFY(!config.contains(u"apiKeys"_s));
+        QCOMPARE(config.value(u"model"_s).toString(), u"claude-test"_s);
+    }
+
+    void unrecognizedKeyLikeMemberBlocksMigration_data()
+    {
+        QTest::addColumn<QByteArray>("config");
+        QTest::addColumn<QString>("path");
+        QTest::newRow("key instead of apiKey") << QByteArray(
+            R"({"providers": {"anthropic": {"key": "sk-ant-FAKE-misplaced-not-a-real-key"},
+                              "openai": {"apiKey": "sk-FAKE-openai-0-not-a-real-key-0000"}}})")
+                                               << u"providers.anthropic.key"_s;
+        QTest::newRow("apiKey under another member")
+            << QByteArray(R"({"llm": {"apiKey": "sk-FAKE-misplaced-not-a-real-key"},
+                              "providers": {"openai": {"apiKey": "sk-FAKE-openai-0-not-a-real-key-0000"}}})")
+            << u"llm.apiKey"_s;
+        QTest::newRow("nothing else to move")
+            << QByteArray(R"({"llm": {"api_key": "sk-FAKE-misplaced-not-a-real-key"}})")
+            << u"llm.api_key"_s;
+    }
+
+    void unrecognizedKeyLikeMemberBlocksMigration()
+    {
+        QFETCH(QByteArray, config);
+        QFETCH(QString, path);
+        writeConfig(project(), config);
+        for (const QStringList &arguments :
+             {QStringList {u"--migrate"_s}, QStringList {u"--migrate"_s, u"--dry-run"_s}}) {
+            const Run run = choragen(at(arguments));
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.contains(path.toUtf8()), run.err.constData());
+            QVERIFY(!run.out.contains("No keys"));
+            QVERIFY(!run.all().contains("not-a-real-key"));
+            QCOMPARE(readConfig(project()), config);
+            bool found = true;
+            secretToolLookup(u"openai"_s, &found);
+            QVERIFY(!found);
+        }
+        const Run status = choragen(at({u"config:status"_s}));
+        QVERIFY2(status.out.contains(path.toUtf8()), status.out.constData());
+        QVERIFY(status.out.contains("Not secured"));
+        QVERIFY(!status.all().contains("not-a-real-key"));
+        const Run json = choragen(at({u"config:status"_s, u"--json"_s}));
+        QCOMPARE(parse(json.out).value(u"unrecognized"_s).toArray(), QJsonArray {path});
+        QCOMPARE(readConfig(project()), config);
+    }
+
+    // Choragen's settings page rewrites the file with `providers` only: a key it adds after a
+    // migration is found again and offered for migration.
+    void keyAddedLaterBySettingsPageIsMigratedAgain()
+    {
+        writeConfig(project(), configWithKeys({u"anthropic"_s}));
+        QCOMPARE(choragen(at({u"--migrate"_s})).exitCode, 0);
+        writeConfig(
+            project(),
+            R"({"providers": {"openai": {"apiKey": "sk-FAKE-openai-5-not-a-real-key-0000"}}})");
+        const Run status = choragen(at({u"config:status"_s}));
+        QVERIFY2(status.out.contains("1 key is stored unencrypted"), status.out.constData());
+        QVERIFY(status.out.contains("anthropic  keychain"));
+        QCOMPARE(choragen(at({u"--migrate"_s})).exitCode, 0);
+        QVERIFY(secretToolLookup(u"openai"_s) == "sk-FAKE-openai-5-not-a-real-key-0000");
+        QVERIFY(keysInConfig(readConfig(project())).isEmpty());
     }
 };
 

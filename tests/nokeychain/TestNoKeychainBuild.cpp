@@ -80,7 +80,8 @@ private Q_SLOTS:
         QCOMPARE(choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")})).exitCode,
                  3);
         QCOMPARE(readConfig(m_dir->path()), original);
-        writeConfig(m_dir->path(), R"({"apiKeys": {"openai": "sk-FAKE-openai-not-a-real-key-1"}})");
+        writeConfig(m_dir->path(),
+                    R"({"providers": {"openai": {"apiKey": "sk-FAKE-openai-not-a-real-key-1"}}})");
         const Run migrate = choragen(at({QStringLiteral("--migrate")}));
         QCOMPARE(migrate.exitCode, 3);
         QVERIFY(migrate.err.contains("no keychain support"));

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 
@@ -110,6 +111,50 @@ QByteArray fakeKey(const QString &providerId, int number)
         .arg(providerId)
         .arg(number, 4, 10, QLatin1Char('0'))
         .toUtf8();
+}
+
+QByteArray configWithKeys(const QStringList &ids, int generation)
+{
+    QJsonObject providers;
+    for (const QString &id : ids)
+        providers.insert(
+            id,
+            QJsonObject {{QStringLiteral("apiKey"), QString::fromUtf8(fakeKey(id, generation))}});
+    QJsonObject root;
+    root.insert(QStringLiteral("providers"), providers);
+    root.insert(QStringLiteral("settings"),
+                QJsonObject {{QStringLiteral("ui"),
+                              QJsonObject {{QStringLiteral("theme"), QStringLiteral("dark")}}}});
+    return QJsonDocument(root).toJson();
+}
+
+QByteArray legacyConfigWithKeys(const QStringList &ids, int generation)
+{
+    QJsonObject keys;
+    for (const QString &id : ids)
+        keys.insert(id, QString::fromUtf8(fakeKey(id, generation)));
+    QJsonObject root;
+    root.insert(QStringLiteral("model"), QStringLiteral("claude-test"));
+    root.insert(QStringLiteral("apiKeys"), keys);
+    return QJsonDocument(root).toJson();
+}
+
+QJsonObject keysInConfig(const QByteArray &content)
+{
+    const QJsonObject root = QJsonDocument::fromJson(content).object();
+    QJsonObject keys;
+    const QJsonObject providers = root.value(QStringLiteral("providers")).toObject();
+    for (auto it = providers.begin(); it != providers.end(); ++it) {
+        const QJsonValue key = it.value().toObject().value(QStringLiteral("apiKey"));
+        if (key.isString() && !key.toString().isEmpty())
+            keys.insert(it.key(), key);
+    }
+    const QJsonObject legacy = root.value(QStringLiteral("apiKeys")).toObject();
+    for (auto it = legacy.begin(); it != legacy.end(); ++it) {
+        if (!keys.contains(it.key()) && it.value().isString())
+            keys.insert(it.key(), it.value());
+    }
+    return keys;
 }
 
 bool secretServiceRunning()

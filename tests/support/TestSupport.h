@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -47,6 +48,15 @@ bool isValidJsonObject(const QByteArray &content);
 
 /// An obviously fake key, distinct per provider and number.
 QByteArray fakeKey(const QString &providerId, int number = 0);
+
+/// A config in the format Choragen's own settings page writes: `providers.<id>.apiKey` holding
+/// fakeKey(id, @p generation) for each of @p ids, beside a `settings` member.
+QByteArray configWithKeys(const QStringList &ids, int generation = 0);
+/// The same with the keys in the `apiKeys` map of this app's 0.1 releases.
+QByteArray legacyConfigWithKeys(const QStringList &ids, int generation = 0);
+/// The plaintext keys a config file's content holds, id → key: `providers.<id>.apiKey`, and
+/// entries of the 0.1 `apiKeys` map not already there.
+QJsonObject keysInConfig(const QByteArray &content);
 
 /// True when a Secret Service answers on the session bus (make test provides one).
 bool secretServiceRunning();

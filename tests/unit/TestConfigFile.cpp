@@ -8,6 +8,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 
 #ifdef Q_OS_UNIX
 #include <csignal>
@@ -95,7 +96,7 @@ private Q_SLOTS:
             << QByteArray("{\n  \"a\": 1,\n}\n") << QStringLiteral(":3:1:");
         QTest::newRow("missing colon") << QByteArray("{\"a\" 1}") << QStringLiteral(":1:6:");
         QTest::newRow("unterminated string")
-            << QByteArray("{\n\"apiKeys\": {\"openai\": \"sk-FAKE-unterminated")
+            << QByteArray("{\n\"providers\": {\"openai\": {\"apiKey\": \"sk-FAKE-unterminated")
             << QStringLiteral(":2:");
         QTest::newRow("bare word")
             << QByteArray("{\n\n    \"x\": nope\n}") << QStringLiteral(":3:");
@@ -131,10 +132,17 @@ private Q_SLOTS:
         QTest::newRow("top-level array") << QByteArray("[1, 2]") << QStringLiteral("top level");
         QTest::newRow("apiKeys array")
             << QByteArray("{\"apiKeys\": [\"sk-FAKE\"]}") << QStringLiteral("apiKeys");
-        QTest::newRow("key is number")
+        QTest::newRow("0.1 key is number")
             << QByteArray("{\"apiKeys\": {\"openai\": 42}}") << QStringLiteral("apiKeys.openai");
+        QTest::newRow("key is number")
+            << QByteArray("{\"providers\": {\"openai\": {\"apiKey\": 42}}}")
+            << QStringLiteral("providers.openai.apiKey");
         QTest::newRow("key is null")
-            << QByteArray("{\"apiKeys\": {\"openai\": null}}") << QStringLiteral("apiKeys.openai");
+            << QByteArray("{\"providers\": {\"openai\": {\"apiKey\": null}}}")
+            << QStringLiteral("providers.openai.apiKey");
+        QTest::newRow("provider is a string")
+            << QByteArray("{\"providers\": {\"openai\": \"sk-FAKE\"}}")
+            << QStringLiteral("providers.openai");
         QTest::newRow("storage word") << QByteArray("{\"credentialStorage\": \"cloud\"}")
                                       << QStringLiteral("credentialStorage");
         QTest::newRow("storage number")
@@ -144,9 +152,13 @@ private Q_SLOTS:
         QTest::newRow("provider env number")
             << QByteArray("{\"providers\": {\"mistral\": {\"env\": 3}}}")
             << QStringLiteral("providers.mistral.env");
-        QTest::newRow("bad provider id") << QByteArray("{\"apiKeys\": {\"Open AI\": \"sk-FAKE\"}}")
-                                         << QStringLiteral("provider id");
+        QTest::newRow("bad provider id")
+            << QByteArray("{\"providers\": {\"Open AI\": {\"apiKey\": \"sk-FAKE\"}}}")
+            << QStringLiteral("provider id");
         QTest::newRow("key pasted as id")
+            << QByteArray(R"({"providers": {"sk-FAKE-pasted-as-an-id-0000": {}}})")
+            << QStringLiteral("provider id");
+        QTest::newRow("key pasted as 0.1 id")
             << QByteArray(R"({"apiKeys": {"sk-FAKE-pasted-as-an-id-0000": "x"}})")
             << QStringLiteral("provider id");
         QTest::newRow("number out of range")
@@ -170,8 +182,9 @@ private Q_SLOTS:
     void utf8BomIsAccepted()
     {
         QTemporaryDir dir;
-        const QString path = writeRaw(
-            dir, QByteArray("\xEF\xBB\xBF{\"apiKeys\": {\"openai\": \"sk-FAKE-bom-0000000000\"}}"));
+        const QString path = writeRaw(dir,
+                                      QByteArray("\xEF\xBB\xBF{\"providers\": {\"openai\": "
+                                                 "{\"apiKey\": \"sk-FAKE-bom-0000000000\"}}}"));
         ConfigFile config(path);
         QVERIFY(config.load().ok());
         QCOMPARE(config.apiKeyProviders(), QStringList {QStringLiteral("openai")});
@@ -207,7 +220,8 @@ private Q_SLOTS:
     void unwritableFolderFailsAndKeepsFile()
     {
         QTemporaryDir dir;
-        const QByteArray original("{\"apiKeys\": {\"openai\": \"sk-FAKE-keep-000000000\"}}");
+        const QByteArray original(
+            "{\"providers\": {\"openai\": {\"apiKey\": \"sk-FAKE-keep-000000000\"}}}");
         const QString path = writeRaw(dir, original);
         const QString folder = QFileInfo(path).absolutePath();
         if (!makeUnwritable(folder, true))
@@ -236,7 +250,7 @@ private Q_SLOTS:
         for (const QString &name : leftovers + kept) {
             QFile file(folder.filePath(name));
             QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write("{\"apiKeys\": {\"openai\": \"sk-FAKE-partial");
+            file.write("{\"providers\": {\"openai\": {\"apiKey\": \"sk-FAKE-partial");
         }
         ConfigFile config(path);
         QVERIFY(config.load().ok());
@@ -296,7 +310,10 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = writeRaw(dir, QByteArray(R"({
   "zeta": {"nested": [1, 2, {"deep": true}]},
-  "apiKeys": {"openai": "sk-FAKE-openai-0000000000", "google": "AIzaFAKE-google-000000000"},
+  "providers": {
+    "openai": {"apiKey": "sk-FAKE-openai-0000000000", "organization": "org-kept"},
+    "google": {"apiKey": "AIzaFAKE-google-000000000"}
+  },
   "alpha": "kept",
   "number": 12345678901234,
   "credentialStorage": "file",
@@ -310,21 +327,185 @@ private Q_SLOTS:
         ConfigFile again(path);
         QVERIFY(again.load().ok());
         const QByteArray text = readRaw(path);
-        QVERIFY(text.indexOf("\"zeta\"") < text.indexOf("\"apiKeys\""));
-        QVERIFY(text.indexOf("\"apiKeys\"") < text.indexOf("\"alpha\""));
+        QVERIFY(text.indexOf("\"zeta\"") < text.indexOf("\"providers\""));
+        QVERIFY(text.indexOf("\"providers\"") < text.indexOf("\"alpha\""));
         QVERIFY(text.indexOf("\"alpha\"") < text.indexOf("\"number\""));
         QVERIFY(text.indexOf("\"number\"") < text.indexOf("\"credentialStorage\""));
         QVERIFY(text.contains("12345678901234"));
         QVERIFY(text.contains("\"deep\": true"));
         QVERIFY(text.contains("héllo ✓"));
-        QVERIFY(!text.contains("openai"));
+        // Only the key goes: the provider's other members stay.
+        QVERIFY(!text.contains("sk-FAKE-openai"));
+        QVERIFY(text.contains("\"organization\": \"org-kept\""));
         QCOMPARE(again.apiKeyProviders(), QStringList {QStringLiteral("google")});
         QCOMPARE(again.storageMode(), std::optional(StorageMode::File));
 
-        // Removing the last key drops the member altogether.
+        // Removing the last key of a provider drops its object, left empty.
         QVERIFY(again.removeApiKey(QStringLiteral("google")));
         QVERIFY(again.save().ok());
-        QVERIFY(!readRaw(path).contains("apiKeys"));
+        QVERIFY(!readRaw(path).contains("google"));
+        QVERIFY(again.apiKeyProviders().isEmpty());
+    }
+
+    // The file Choragen's own settings page writes (JSON.stringify(config, null, 2), 0644).
+    void choragensOwnFileIsReadAndRewrittenInItsShape()
+    {
+        // Spelled apart: moc reads two slashes inside a raw string as a comment.
+        const QByteArray ollamaUrl = "http:"
+                                     "//localhost:11434";
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir,
+                                      QByteArray(R"({
+  "providers": {
+    "anthropic": {
+      "apiKey": "sk-ant-FAKE-settings-page-0001"
+    },
+    "openai": {
+      "apiKey": "sk-FAKE-settings-page-0002"
+    },
+    "google": {
+      "apiKey": "AIzaFAKE-settings-page-0003"
+    },
+    "ollama": {
+      "baseUrl": "OLLAMA_URL"
+    }
+  },
+  "settings": {
+    "projectsFolder": "/home/me/work",
+    "ui": {
+      "theme": "dark"
+    }
+  }
+})")
+                                          .replace("OLLAMA_URL", ollamaUrl));
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        QCOMPARE(config.apiKeyProviders(), QStringList({u"anthropic"_s, u"openai"_s, u"google"_s}));
+        QVERIFY(config.apiKey(u"google"_s) == "AIzaFAKE-settings-page-0003");
+        QVERIFY(config.apiKey(u"ollama"_s).isEmpty());
+        QVERIFY(config.unrecognizedSecrets().isEmpty());
+        const QList<Provider> declared = config.declaredProviders();
+        const auto ollama = std::find_if(declared.begin(), declared.end(),
+                                         [](const Provider &p) { return p.id == u"ollama"_s; });
+        QVERIFY(ollama != declared.end());
+        QVERIFY(!ollama->needsKey);
+
+        for (const QString &id : {u"anthropic"_s, u"openai"_s, u"google"_s})
+            QVERIFY(config.removeApiKey(id));
+        QVERIFY(config.save().ok());
+        const QByteArray expected = R"({
+  "providers": {
+    "ollama": {
+      "baseUrl": "OLLAMA_URL"
+    }
+  },
+  "settings": {
+    "projectsFolder": "/home/me/work",
+    "ui": {
+      "theme": "dark"
+    }
+  }
+}
+)";
+        QCOMPARE(readRaw(path), QByteArray(expected).replace("OLLAMA_URL", ollamaUrl));
+
+        // A key set again goes where Choragen's loader reads it.
+        config.setApiKey(u"openai"_s, "sk-FAKE-settings-page-0004");
+        QVERIFY(config.save().ok());
+        const QByteArray text = readRaw(path);
+        QVERIFY(text.contains(R"("openai": {
+      "apiKey": "sk-FAKE-settings-page-0004"
+    })"));
+        QVERIFY(!text.contains("apiKeys"));
+    }
+
+    void keysOfEarlierReleasesMoveToTheRealShape()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, QByteArray(R"({
+  "apiKeys": {"openai": "sk-FAKE-legacy-openai-01", "mistral": "sk-FAKE-legacy-mistral-1"},
+  "providers": {"anthropic": {"apiKey": "sk-ant-FAKE-current-0001"}},
+  "credentialStorage": "file"
+})"));
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        QCOMPARE(config.apiKeyProviders(),
+                 QStringList({u"anthropic"_s, u"openai"_s, u"mistral"_s}));
+        QVERIFY(config.apiKey(u"mistral"_s) == "sk-FAKE-legacy-mistral-1");
+        QVERIFY(!config.keyConflict(u"openai"_s));
+
+        // Any write moves them.
+        config.setStorageMode(StorageMode::File);
+        QVERIFY(config.save().ok());
+        const QByteArray text = readRaw(path);
+        QVERIFY2(!text.contains("apiKeys"), text.constData());
+        ConfigFile again(path);
+        QVERIFY(again.load().ok());
+        QVERIFY(again.apiKey(u"openai"_s) == "sk-FAKE-legacy-openai-01");
+        QVERIFY(again.apiKey(u"mistral"_s) == "sk-FAKE-legacy-mistral-1");
+        QVERIFY(again.apiKey(u"anthropic"_s) == "sk-ant-FAKE-current-0001");
+    }
+
+    void differentKeysInBothPlacesAreAConflictAndBothKept()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, QByteArray(R"({
+  "apiKeys": {"openai": "sk-FAKE-legacy-openai-01", "google": "AIzaFAKE-same-000001"},
+  "providers": {"openai": {"apiKey": "sk-FAKE-current-openai-1"},
+                "google": {"apiKey": "AIzaFAKE-same-000001"}}
+})"));
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        QVERIFY(config.keyConflict(u"openai"_s));
+        QVERIFY(!config.keyConflict(u"google"_s));
+        config.setStorageMode(StorageMode::File);
+        QVERIFY(config.save().ok());
+        const QByteArray text = readRaw(path);
+        // The same key in both places is simply moved; different ones are both kept.
+        QVERIFY(text.contains("sk-FAKE-legacy-openai-01"));
+        QVERIFY(text.contains("sk-FAKE-current-openai-1"));
+        QCOMPARE(text.count("AIzaFAKE-same-000001"), 1);
+    }
+
+    void keyLikeValuesOutsideKnownPlacesAreFound_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QStringList>("paths");
+        QTest::newRow("key member instead of apiKey")
+            << QByteArray(R"({"providers": {"anthropic": {"key": "sk-ant-FAKE-0001"}}})")
+            << QStringList {u"providers.anthropic.key"_s};
+        QTest::newRow("apiKey in another object")
+            << QByteArray(R"({"llm": {"apiKey": "sk-FAKE-0002"}})")
+            << QStringList {u"llm.apiKey"_s};
+        QTest::newRow("snake case at the top")
+            << QByteArray(R"({"api_key": "sk-FAKE-0003"})") << QStringList {u"api_key"_s};
+        QTest::newRow("token in an array")
+            << QByteArray(R"({"servers": [{"url": "x"}, {"token": "t-FAKE"}]})")
+            << QStringList {u"servers[1].token"_s};
+        QTest::newRow("secret under settings")
+            << QByteArray(R"({"settings": {"clientSecret": "FAKE"}})")
+            << QStringList {u"settings.clientSecret"_s};
+        QTest::newRow("pasted key as a member name")
+            << QByteArray(
+                   R"({"x": {"sk-FAKE-pasted/name-000000000000000000000000": {"token": "y"}}})")
+            << QStringList {u"x.<member of 44 characters>.token"_s};
+        QTest::newRow("known places and harmless members")
+            << QByteArray(R"({"providers": {"openai": {"apiKey": "sk-FAKE-1", "baseUrl": "u"}},
+                              "apiKeys": {"google": "AIzaFAKE"}, "settings": {"key": ""},
+                              "keyboard": "dvorak", "monkey": "x", "tokens": 5})")
+            << QStringList {};
+    }
+
+    void keyLikeValuesOutsideKnownPlacesAreFound()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QStringList, paths);
+        QTemporaryDir dir;
+        ConfigFile config(writeRaw(dir, content));
+        QVERIFY(config.load().ok());
+        QCOMPARE(config.unrecognizedSecrets(), paths);
+        for (const QString &path : config.unrecognizedSecrets())
+            QVERIFY2(!path.contains(u"FAKE"_s), qPrintable(path));
     }
 
     void symlinkStaysALink()
@@ -353,15 +534,18 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = writeRaw(
             dir,
-            R"({"providers": {"mistral": {"label": "Mistral", "env": "MISTRAL_API_KEY"}, "local": {}}})");
+            R"({"providers": {"mistral": {"label": "Mistral", "env": "MISTRAL_API_KEY"}, "local": {}, "lmstudio": {"baseUrl": "localhost:1234"}}})");
         ConfigFile config(path);
         QVERIFY(config.load().ok());
         const QList<Provider> providers = config.declaredProviders();
-        QCOMPARE(providers.size(), 2);
+        QCOMPARE(providers.size(), 3);
         QCOMPARE(providers.at(0).id, QStringLiteral("mistral"));
         QCOMPARE(providers.at(0).label, QStringLiteral("Mistral"));
         QCOMPARE(providers.at(0).envVar, QStringLiteral("MISTRAL_API_KEY"));
+        QVERIFY(providers.at(0).needsKey);
         QCOMPARE(providers.at(1).label, QStringLiteral("local"));
+        // A server reached by its address alone needs no key.
+        QVERIFY(!providers.at(2).needsKey);
     }
 
     void locateFindsNearestProject()
