@@ -10,7 +10,7 @@ namespace {
 
 const QLatin1String moduleFile("choragen-window.so");
 
-using RunWindow = int (*)(int, char **, const char *);
+using RunWindow = int (*)(int, char **, const char *, const char *);
 
 } // namespace
 
@@ -22,8 +22,8 @@ QStringList windowModuleCandidates(const QString &applicationDir)
             dir.filePath(moduleFile)};
 }
 
-int runWindowModule(int argc, char **argv, const QString &projectDir, const QString &applicationDir,
-                    QString &error)
+int runWindowModule(int argc, char **argv, const QString &projectDir, const QString &profile,
+                    const QString &applicationDir, QString &error)
 {
     const QStringList candidates = windowModuleCandidates(applicationDir);
     QString path;
@@ -48,7 +48,7 @@ int runWindowModule(int argc, char **argv, const QString &projectDir, const QStr
                     .arg(library.errorString());
         return -1;
     }
-    return run(argc, argv, projectDir.toUtf8().constData());
+    return run(argc, argv, projectDir.toUtf8().constData(), profile.toUtf8().constData());
 }
 
 } // namespace Choragen

@@ -11,7 +11,7 @@ QStringList windowModuleCandidates(const QString &applicationDir);
 
 /// Loads the settings-window module and runs the window for @p projectDir. On failure returns
 /// -1 with @p error saying what was tried and why it failed; nothing has been shown then.
-int runWindowModule(int argc, char **argv, const QString &projectDir, const QString &applicationDir,
-                    QString &error);
+int runWindowModule(int argc, char **argv, const QString &projectDir, const QString &profile,
+                    const QString &applicationDir, QString &error);
 
 } // namespace Choragen

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 #ifdef CHORAGEN_WINDOW_MODULE
             QString error;
             const int code = Choragen::runWindowModule(argc, argv, invocation.projectDir,
-                                                       applicationDir, error);
+                                                       invocation.profile, applicationDir, error);
             if (code >= 0)
                 return code;
             printErr(QStringLiteral("choragen: error: %1.\nReinstall Choragen to get the window "
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
                          .arg(error));
             return 1;
 #else
-            return Choragen::runWindow(argc, argv, invocation.projectDir);
+            return Choragen::runWindow(argc, argv, invocation.projectDir, invocation.profile);
 #endif
         }
         printErr(QStringLiteral("choragen: no display (DISPLAY and WAYLAND_DISPLAY are unset), "

@@ -1,6 +1,7 @@
 #include "ConfigFile.h"
 
 #include "FaultInjection.h"
+#include "KeychainNaming.h"
 #include "Log.h"
 
 #include <QDateTime>
@@ -34,6 +35,7 @@ const char *const kStorage = "credentialStorage";
 const char *const savingSuffix = ".saving-";
 const char *const kApiKeys = "apiKeys";
 const char *const kProviders = "providers";
+const char *const kProfile = "keyProfile";
 
 QString fromStd(const std::string &s)
 {
@@ -375,6 +377,12 @@ Error ConfigFile::validate(const ordered_json &json) const
             return invalid(
                 QStringLiteral("\"credentialStorage\" must be \"keychain\" or \"file\"."));
     }
+    if (const auto it = json.find(kProfile); it != json.end()) {
+        if (!it->is_string() || !isValidProfileName(fromStd(it->get<std::string>())))
+            return invalid(QStringLiteral("\"keyProfile\" must be a profile name: 1-32 of a-z, "
+                                          "0-9, '-', '_' and '.', starting with a letter or "
+                                          "digit."));
+    }
     if (const auto it = json.find(kApiKeys); it != json.end()) {
         if (!it->is_object())
             return invalid(
@@ -602,6 +610,19 @@ std::optional<StorageMode> ConfigFile::storageMode() const
 void ConfigFile::setStorageMode(StorageMode mode)
 {
     m_json[kStorage] = toStd(storageModeName(mode));
+}
+
+QString ConfigFile::keyProfile() const
+{
+    return fromStd(stringMember(m_json, kProfile));
+}
+
+void ConfigFile::setKeyProfile(const QString &profile)
+{
+    if (profile.isEmpty())
+        m_json.erase(kProfile);
+    else
+        m_json[kProfile] = toStd(profile);
 }
 
 QStringList ConfigFile::apiKeyProviders() const

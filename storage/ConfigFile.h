@@ -60,6 +60,11 @@ public:
     std::optional<StorageMode> storageMode() const;
     void setStorageMode(StorageMode mode);
 
+    /// `keyProfile`: the key profile this project uses; empty for the default profile.
+    QString keyProfile() const;
+    /// Sets `keyProfile` (a valid name, see isValidProfileName()), or removes it when empty.
+    void setKeyProfile(const QString &profile);
+
     /// Providers with a non-empty plaintext key, in file order: `providers.<id>.apiKey` (the
     /// format Choragen itself writes) first, then keys found only in the `apiKeys` map that
     /// this app's 0.1 releases wrote.

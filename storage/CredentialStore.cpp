@@ -71,7 +71,20 @@ SecretBackend &CredentialStore::file()
 
 Error CredentialStore::reload()
 {
-    return m_config.load();
+    Error error = m_config.load();
+    m_keychain->setProfile(profile());
+    return error;
+}
+
+void CredentialStore::setProfileOverride(const QString &profile)
+{
+    m_profileOverride = profile;
+    m_keychain->setProfile(this->profile());
+}
+
+QString CredentialStore::profile() const
+{
+    return m_profileOverride.isEmpty() ? m_config.keyProfile() : m_profileOverride;
 }
 
 void CredentialStore::probeKeychain(QObject *context, SecretBackend::ProbeDone done)
@@ -347,24 +360,28 @@ void CredentialStore::remove(const Provider &provider, std::optional<StorageMode
         return;
     }
     const bool keychainMode = mode == StorageMode::Keychain;
-    m_keychain->remove(provider.id, context,
-                       [keychainMode, removeFromFile, done](const Error &error) {
-                           RemoveResult result;
-                           if (error.ok()) {
-                               result.removedFrom << KeyLocation::Keychain;
-                           } else if (!error.isNotFound()) {
-                               if (keychainMode) {
-                                   result.error = error;
-                                   done(result);
-                                   return;
-                               }
-                               if (error.code != ErrorCode::NotBuiltIn)
-                                   result.warnings << QStringLiteral("Could not check the keychain "
-                                                                     "(%1).")
-                                                          .arg(error.message);
-                           }
-                           done(removeFromFile(result));
-                       });
+    m_keychain->remove(
+        provider.id, context, [provider, keychainMode, removeFromFile, done](const Error &error) {
+            RemoveResult result;
+            if (error.ok()) {
+                result.removedFrom << KeyLocation::Keychain;
+                result.warnings << QStringLiteral("The keychain entry for %1 is shared: every "
+                                                  "project that reads it from the keychain "
+                                                  "no longer has this key.")
+                                       .arg(provider.id);
+            } else if (!error.isNotFound()) {
+                if (keychainMode) {
+                    result.error = error;
+                    done(result);
+                    return;
+                }
+                if (error.code != ErrorCode::NotBuiltIn)
+                    result.warnings << QStringLiteral("Could not check the keychain "
+                                                      "(%1).")
+                                           .arg(error.message);
+            }
+            done(removeFromFile(result));
+        });
 }
 
 } // namespace Choragen

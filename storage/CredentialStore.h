@@ -77,8 +77,13 @@ public:
     SecretBackend &keychain() { return *m_keychain; }
     SecretBackend &file();
 
-    /// Reloads the config from disk.
+    /// Reloads the config from disk, and points the keychain at the project's profile.
     Error reload();
+
+    /// A profile that overrides the config's `keyProfile` (`--profile`); empty: none.
+    void setProfileOverride(const QString &profile);
+    /// The key profile in use: the override, else the config's `keyProfile`; empty: default.
+    QString profile() const;
     const ConfigFile &config() const { return m_config; }
     /// The configured mode; nullopt when nothing has been decided yet.
     std::optional<StorageMode> configuredMode() const { return m_config.storageMode(); }
@@ -114,6 +119,7 @@ private:
     std::unique_ptr<SecretBackend> m_keychain;
     std::unique_ptr<FileBackend> m_file;
     std::optional<BackendStatus> m_probe;
+    QString m_profileOverride;
 };
 
 /// The value of @p provider's environment variable (its second one when the first is unset),

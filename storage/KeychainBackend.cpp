@@ -215,7 +215,7 @@ void KeychainBackend::start(QKeychain::Job *job, QObject *context,
 void KeychainBackend::read(const QString &providerId, QObject *context, ReadDone done)
 {
     auto *job = new QKeychain::ReadPasswordJob(keychainService());
-    job->setKey(keychainKey(providerId));
+    job->setKey(keychainKey(providerId, m_profile));
     QPointer<QKeychain::ReadPasswordJob> guard(job);
     start(job, context, [guard, done](const Error &error) {
         if (!error.ok() || !guard) {
@@ -234,7 +234,7 @@ void KeychainBackend::write(const QString &providerId, const QByteArray &secret,
                             Done done)
 {
     auto *job = new QKeychain::WritePasswordJob(keychainService());
-    job->setKey(keychainKey(providerId));
+    job->setKey(keychainKey(providerId, m_profile));
     // Text, not binary: binary data is stored base64-encoded, which other tools cannot read.
     QString text = QString::fromUtf8(secret);
     job->setTextData(text);
@@ -246,7 +246,7 @@ void KeychainBackend::write(const QString &providerId, const QByteArray &secret,
 void KeychainBackend::remove(const QString &providerId, QObject *context, Done done)
 {
     auto *job = new QKeychain::DeletePasswordJob(keychainService());
-    job->setKey(keychainKey(providerId));
+    job->setKey(keychainKey(providerId, m_profile));
     start(job, context, std::move(done));
 }
 
@@ -265,8 +265,9 @@ void KeychainBackend::readIfPresent(const QString &providerId, QObject *context,
     QDBusMessage search = QDBusMessage::createMethodCall(
         QStringLiteral("org.freedesktop.secrets"), QStringLiteral("/org/freedesktop/secrets"),
         QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("SearchItems"));
-    const QMap<QString, QString> attributes {{QStringLiteral("server"), keychainService()},
-                                             {QStringLiteral("user"), keychainKey(providerId)}};
+    const QMap<QString, QString> attributes {
+        {QStringLiteral("server"), keychainService()},
+        {QStringLiteral("user"), keychainKey(providerId, m_profile)}};
     search << QVariant::fromValue(attributes);
     auto *call = new QDBusPendingCallWatcher(
         QDBusConnection::sessionBus().asyncCall(search, m_timeoutMs), this);

@@ -39,6 +39,7 @@ public:
                Done done) override;
     void remove(const QString &providerId, QObject *context, Done done) override;
     void readIfPresent(const QString &providerId, QObject *context, ReadDone done) override;
+    void setProfile(const QString &profile) override { m_profile = profile; }
 
     /// Maps a finished QtKeychain job's error to ours, with a message and a fix for people.
     static Error classify(int keychainError, const QString &errorString, const QString &backend);
@@ -49,6 +50,7 @@ private:
     void checkLocked(QObject *context, BackendStatus status, ProbeDone done);
 
     int m_timeoutMs;
+    QString m_profile;
 };
 
 } // namespace Choragen

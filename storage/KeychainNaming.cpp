@@ -18,12 +18,38 @@ QString keychainService()
     return QStringLiteral("choragen");
 }
 
-QString keychainKey(const QString &providerId, KeychainPlatform platform)
+QString keychainAccount(const QString &providerId, const QString &profile)
 {
     const QString account = providerId + QStringLiteral("-api-key");
+    return profile.isEmpty() ? account : account + u'@' + profile;
+}
+
+QString keychainKey(const QString &providerId, KeychainPlatform platform)
+{
+    return keychainKey(providerId, QString(), platform);
+}
+
+QString keychainKey(const QString &providerId, const QString &profile, KeychainPlatform platform)
+{
+    const QString account = keychainAccount(providerId, profile);
     if (platform == KeychainPlatform::Windows)
         return keychainService() + u'/' + account;
     return account;
+}
+
+bool isValidProfileName(const QString &name)
+{
+    if (name.isEmpty() || name.size() > 32)
+        return false;
+    for (qsizetype i = 0; i < name.size(); ++i) {
+        const QChar c = name.at(i);
+        if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9'))
+            continue;
+        if (i > 0 && (c == u'-' || c == u'_' || c == u'.'))
+            continue;
+        return false;
+    }
+    return true;
 }
 
 } // namespace Choragen

@@ -50,6 +50,10 @@ public:
         = 0;
     virtual void remove(const QString &providerId, QObject *context, Done done) = 0;
 
+    /// The key profile whose entries a keychain backend reads and writes from now on; empty for
+    /// the default profile. Backends without profiles (the file) ignore it.
+    virtual void setProfile(const QString &profile) { Q_UNUSED(profile) }
+
     /// read(), for callers that expect no entry (a migration checking before it writes): a
     /// backend may answer NotFound through a cheaper question than a read. Same results.
     virtual void readIfPresent(const QString &providerId, QObject *context, ReadDone done)

@@ -14,7 +14,7 @@
 
 namespace Choragen {
 
-int runWindow(int argc, char **argv, const QString &projectDir)
+int runWindow(int argc, char **argv, const QString &projectDir, const QString &profile)
 {
     QApplication app(argc, argv);
     QApplication::setWindowIcon(Icons::appIcon());
@@ -28,6 +28,7 @@ int runWindow(int argc, char **argv, const QString &projectDir)
     }
     const QString configPath = ConfigFile::locate(projectDir, QDir::currentPath());
     CredentialStore store(configPath, std::make_unique<KeychainBackend>());
+    store.setProfileOverride(profile);
     Launcher launcher(store);
     launcher.start();
     return app.exec();

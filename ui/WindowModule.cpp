@@ -5,7 +5,9 @@
 
 #include <QtGlobal>
 
-extern "C" Q_DECL_EXPORT int choragen_run_window(int argc, char **argv, const char *projectDirUtf8)
+extern "C" Q_DECL_EXPORT int choragen_run_window(int argc, char **argv, const char *projectDirUtf8,
+                                                 const char *profileUtf8)
 {
-    return Choragen::runWindow(argc, argv, QString::fromUtf8(projectDirUtf8));
+    return Choragen::runWindow(argc, argv, QString::fromUtf8(projectDirUtf8),
+                               QString::fromUtf8(profileUtf8));
 }

@@ -1,6 +1,7 @@
 #include "Cli.h"
 
 #include "Commands.h"
+#include "KeychainNaming.h"
 #include "Terminal.h"
 
 #include <QCommandLineParser>
@@ -45,6 +46,9 @@ QString description()
         "then \"credentialStorage\" decides: \"keychain\" reads the keychain, \"file\" only\n"
         "the file, and an undecided project its file's key if it has one, else the keychain.\n"
         "\n"
+        "Key profiles: \"keyProfile\": \"work\" in the config, or --profile work on any\n"
+        "command, uses the keychain accounts \"<id>-api-key@work\" instead.\n"
+        "\n"
         "Exit codes:\n"
         "  0  ok\n"
         "  1  failed; nothing was lost (e.g. a conflict or a key that did not verify)\n"
@@ -72,6 +76,11 @@ struct Options
     QCommandLineOption output {QStringLiteral("output"),
                                QStringLiteral("With config:export: write a copy to FILE."),
                                QStringLiteral("FILE")};
+    QCommandLineOption profile {QStringLiteral("profile"),
+                                QStringLiteral("Use the keys of key profile NAME (keychain "
+                                               "accounts <provider>-api-key@NAME) instead of the "
+                                               "project's \"keyProfile\"."),
+                                QStringLiteral("NAME")};
     QCommandLineOption storage {
         QStringLiteral("storage"),
         QStringLiteral("With config:set and config:unset: keychain or file."),
@@ -83,7 +92,7 @@ void setUp(QCommandLineParser &parser, const Options &options)
     parser.setApplicationDescription(description());
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.addOptions({options.project, options.migrate, options.dryRun, options.json, options.yes,
-                       options.output, options.storage});
+                       options.output, options.storage, options.profile});
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
@@ -135,6 +144,12 @@ Invocation parseArguments(const QStringList &arguments)
     invocation.yes = parser.isSet(options.yes);
     invocation.output = parser.value(options.output);
     invocation.storage = parser.value(options.storage);
+    invocation.profile = parser.value(options.profile);
+    if (parser.isSet(options.profile) && !isValidProfileName(invocation.profile))
+        // Not quoted: whatever was typed there may be a pasted key.
+        return usage(QStringLiteral("invalid profile name (%1 characters): use 1-32 of a-z, 0-9, "
+                                    "'-', '_' and '.', starting with a letter or digit.")
+                         .arg(invocation.profile.size()));
     QStringList positional = parser.positionalArguments();
 
     if (parser.isSet(options.migrate)) {

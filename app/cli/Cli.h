@@ -15,6 +15,7 @@ struct Invocation
     QString projectDir;
     QString output;
     QString storage;
+    QString profile; ///< --profile: overrides the config's keyProfile; validated
     bool json = false;
     bool dryRun = false;
     bool yes = false;

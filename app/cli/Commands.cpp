@@ -3,6 +3,7 @@
 #include "Await.h"
 #include "CredentialStore.h"
 #include "KeychainBackend.h"
+#include "KeychainNaming.h"
 #include "Migrator.h"
 #include "ProviderRegistry.h"
 #include "Secret.h"
@@ -53,6 +54,7 @@ Commands::Commands(Invocation invocation)
 {
     const QString path = ConfigFile::locate(m_invocation.projectDir, QDir::currentPath());
     m_store = std::make_unique<CredentialStore>(path, std::make_unique<KeychainBackend>());
+    m_store->setProfileOverride(m_invocation.profile);
 }
 
 Commands::~Commands() = default;
@@ -173,6 +175,8 @@ int Commands::status()
         root[QStringLiteral("configured")]
             = configured ? QJsonValue(storageModeName(*configured)) : QJsonValue(QJsonValue::Null);
         root[QStringLiteral("configFile")] = store.configPath();
+        root[QStringLiteral("profile")] = store.profile().isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                                    : QJsonValue(store.profile());
         QJsonObject chain;
         chain[QStringLiteral("available")] = keychain.available;
         chain[QStringLiteral("backend")] = keychain.backend;
@@ -219,6 +223,9 @@ int Commands::status()
     out += QStringLiteral("Storage:     %1%2\n")
                .arg(storageModeName(effective),
                     configured ? QString() : QStringLiteral(" (not chosen yet; the default)"));
+    out += QStringLiteral("Profile:     %1 (keychain accounts %2)\n")
+               .arg(store.profile().isEmpty() ? QStringLiteral("default") : store.profile(),
+                    keychainAccount(QStringLiteral("<provider>"), store.profile()));
     if (keychain.available)
         out += QStringLiteral("Keychain:    available (%1)\n").arg(keychain.backend);
     else

@@ -54,10 +54,15 @@ Run runProgram(const QString &program, const QStringList &arguments, const QByte
 
 QByteArray secretToolLookup(const QString &providerId, bool *found)
 {
+    return secretToolLookupAccount(providerId + QStringLiteral("-api-key"), found);
+}
+
+QByteArray secretToolLookupAccount(const QString &account, bool *found)
+{
     QProcess process;
     process.start(QStringLiteral("secret-tool"),
                   {QStringLiteral("lookup"), QStringLiteral("server"), QStringLiteral("choragen"),
-                   QStringLiteral("user"), providerId + QStringLiteral("-api-key")});
+                   QStringLiteral("user"), account});
     process.waitForFinished(30000);
     const QByteArray out = process.readAllStandardOutput();
     if (found)

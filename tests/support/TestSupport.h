@@ -36,6 +36,8 @@ Run choragen(const QStringList &arguments, const QByteArray &input = {},
 
 /// `secret-tool lookup server choragen user <provider>-api-key`; @p found says whether it hit.
 QByteArray secretToolLookup(const QString &providerId, bool *found = nullptr);
+/// The same for a whole account name, e.g. "openai-api-key@work" (a key profile's entry).
+QByteArray secretToolLookupAccount(const QString &account, bool *found = nullptr);
 /// Deletes every keychain entry with server=choragen (ours), so each test starts clean.
 void clearKeychain();
 
