@@ -1,5 +1,7 @@
 #include "ProviderListModel.h"
 
+#include "KeychainNaming.h"
+
 #include "Secret.h"
 
 #include <QTimer>
@@ -331,6 +333,25 @@ void ProviderListModel::remove(int row)
 QStringList ProviderListModel::fileKeyProviders() const
 {
     return m_configError.ok() ? m_store.config().apiKeyProviders() : QStringList();
+}
+
+Error ProviderListModel::setProfile(const QString &profile)
+{
+    if (!profile.isEmpty() && !isValidProfileName(profile))
+        return Error::make(ErrorCode::InvalidInput,
+                           tr("A profile name is 1-32 of a-z, 0-9, '-', '_' and '.', starting "
+                              "with a letter or digit."));
+    Error error = updateConfig(m_store.configPath(), [&](ConfigFile &config, bool &changed) {
+        changed = config.keyProfile() != profile;
+        config.setKeyProfile(profile);
+        return Error::none();
+    });
+    if (!error.ok())
+        return error;
+    // The project's own choice from now on, also over a --profile given at start.
+    m_store.setProfileOverride(QString());
+    refresh();
+    return Error::none();
 }
 
 Error ProviderListModel::keepKeysInFile()

@@ -74,6 +74,12 @@ public:
     // Records `credentialStorage: "file"`, so the first-run wizard stops asking.
     Error keepKeysInFile();
 
+    // The key profile in use; empty for the default.
+    QString profile() const { return m_store.profile(); }
+    // Records @p profile (empty: the default) as the project's `keyProfile` and looks every key
+    // up again in it; rows reload asynchronously. Keys of other profiles are not touched.
+    Error setProfile(const QString &profile);
+
     int waitingDelayMs() const { return m_waitingDelayMs; }
     void setWaitingDelayMs(int ms) { m_waitingDelayMs = ms; }
 

@@ -1,10 +1,12 @@
 #include "ProviderRow.h"
 
 #include "KeyFormatHint.h"
+
 #include "ProviderListModel.h"
 #include "Secret.h"
 #include "SecretLineEdit.h"
 #include "StorageBadge.h"
+#include <QMessageBox>
 
 #include <QEvent>
 #include <QGridLayout>
@@ -291,8 +293,35 @@ void ProviderRow::save()
 
 void ProviderRow::remove()
 {
-    if (!m_removeButton->isEnabled())
+    if (!m_removeButton->isEnabled() || m_removeConfirmation)
         return;
+    const auto location
+        = m_model.index(row()).data(ProviderListModel::LocationRole).value<KeyLocation>();
+    if (location != KeyLocation::Keychain)
+        return removeNow();
+    // The keychain entry belongs to the user, not to this project: say so before it goes.
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Remove the %1 key?").arg(m_label),
+                                tr("Remove the %1 key from the keychain?").arg(m_label),
+                                QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("removeConfirmationMessageBox"));
+    box->setInformativeText(tr("The keychain entry is shared: every project that reads its %1 "
+                               "key from the keychain loses it too.")
+                                .arg(m_label));
+    QPushButton *confirm = box->addButton(tr("&Remove"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("removeConfirmButton"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, confirm] {
+        if (box->clickedButton() == confirm)
+            removeNow();
+    });
+    m_removeConfirmation = box;
+    box->open();
+}
+
+void ProviderRow::removeNow()
+{
     if (m_removeButton->hasFocus())
         m_lineEdit->setFocus();
     m_dirty = false;

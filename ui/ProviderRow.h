@@ -5,6 +5,7 @@
 
 class QGridLayout;
 class QLabel;
+class QMessageBox;
 class QPushButton;
 
 namespace Choragen {
@@ -35,6 +36,8 @@ public:
     SecretLineEdit *lineEdit() const { return m_lineEdit; }
     QPushButton *saveButton() const { return m_saveButton; }
     QPushButton *removeButton() const { return m_removeButton; }
+    // The question Remove asks before deleting a shared keychain entry, while it is open.
+    QMessageBox *removeConfirmation() const { return m_removeConfirmation; }
     StorageBadge *badge() const { return m_badge; }
     QLabel *nameLabel() const { return m_nameLabel; }
     QLabel *hintLabel() const { return m_hintLabel; }
@@ -43,6 +46,7 @@ public:
 
     void save();
     void remove();
+    void removeNow();
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -54,6 +58,7 @@ private:
     void setStatus(const QString &text, int kind);
 
     ProviderListModel &m_model;
+    QPointer<QMessageBox> m_removeConfirmation;
     QString m_providerId;
     QString m_label;
     bool m_dirty = false;

@@ -9,9 +9,11 @@
 #include "StorageBadge.h"
 #include "StorageText.h"
 
+#include <QComboBox>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
@@ -72,10 +74,26 @@ SettingsWindow::SettingsWindow(ProviderListModel &model, QWidget *parent)
     m_checkAgainButton->setObjectName(QStringLiteral("checkAgainButton"));
     m_checkAgainButton->setAutoDefault(true);
 
+    // The key profile: which keychain entries (<provider>-api-key@<profile>) this project uses.
+    auto *profileLabel = new QLabel(tr("&Profile:"), header);
+    m_profileComboBox = new QComboBox(header);
+    m_profileComboBox->setObjectName(QStringLiteral("profileComboBox"));
+    m_profileComboBox->setEditable(true);
+    m_profileComboBox->setInsertPolicy(QComboBox::NoInsert);
+    m_profileComboBox->setAccessibleName(tr("Key profile"));
+    m_profileComboBox->setToolTip(
+        tr("Keys of a profile are kept apart in the keychain, e.g. work and personal keys. Type "
+           "a name and press Enter to switch."));
+    m_profileComboBox->lineEdit()->setPlaceholderText(tr("default"));
+    profileLabel->setBuddy(m_profileComboBox);
+    updateProfileBox();
+
     auto *badgeLine = new QHBoxLayout;
     badgeLine->addWidget(storageLabel);
     badgeLine->addWidget(m_storageBadge);
     badgeLine->addWidget(m_detailLabel, 1);
+    badgeLine->addWidget(profileLabel);
+    badgeLine->addWidget(m_profileComboBox);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_migrateButton);
     actions->addWidget(m_exportButton);
@@ -127,6 +145,10 @@ SettingsWindow::SettingsWindow(ProviderListModel &model, QWidget *parent)
         m_model.refresh();
     });
     connect(m_closeButton, &QPushButton::clicked, this, &QWidget::close);
+    connect(m_profileComboBox, &QComboBox::textActivated, this, &SettingsWindow::switchProfile);
+    // A typed name is not an item, so Enter in the field is what switches to it.
+    connect(m_profileComboBox->lineEdit(), &QLineEdit::returnPressed, this,
+            [this] { switchProfile(m_profileComboBox->currentText()); });
     auto *escape = new QShortcut(QKeySequence::Cancel, this);
     connect(escape, &QShortcut::activated, this, &QWidget::close);
 
@@ -223,6 +245,36 @@ void SettingsWindow::focusFirstRow()
             return;
         }
     }
+}
+
+void SettingsWindow::updateProfileBox()
+{
+    const QString current = m_model.profile();
+    const QSignalBlocker blocker(m_profileComboBox);
+    m_profileComboBox->clear();
+    m_profileComboBox->addItem(tr("default"), QString());
+    if (!current.isEmpty())
+        m_profileComboBox->addItem(current, current);
+    m_profileComboBox->setCurrentIndex(current.isEmpty() ? 0 : 1);
+}
+
+void SettingsWindow::switchProfile(const QString &text)
+{
+    QString profile = text.trimmed();
+    if (profile == tr("default"))
+        profile.clear();
+    if (profile == m_model.profile())
+        return;
+    const Error error = m_model.setProfile(profile);
+    if (!error.ok()) {
+        // The typed text is not repeated: it could be a key pasted into the wrong field.
+        m_messageLabel->setText(error.text());
+        updateProfileBox();
+        return;
+    }
+    m_messageLabel->setText(profile.isEmpty() ? tr("Using the default key profile.")
+                                              : tr("Using the key profile \"%1\".").arg(profile));
+    updateProfileBox();
 }
 
 void SettingsWindow::updateHeader()

@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QPushButton;
 class QVBoxLayout;
@@ -39,6 +40,7 @@ public:
     QPushButton *migrateButton() const { return m_migrateButton; }
     QPushButton *exportButton() const { return m_exportButton; }
     QPushButton *checkAgainButton() const { return m_checkAgainButton; }
+    QComboBox *profileComboBox() const { return m_profileComboBox; }
 
     // Opens the migration wizard over this window (or on its own while the window is hidden).
     MigrationWizard *openMigrationWizard();
@@ -60,6 +62,8 @@ private:
     void updateTabOrder();
     void startExport();
     void focusFirstRow();
+    void switchProfile(const QString &text);
+    void updateProfileBox();
 
     ProviderListModel &m_model;
     QList<ProviderRow *> m_rows;
@@ -74,6 +78,7 @@ private:
     QPushButton *m_exportButton = nullptr;
     QPushButton *m_checkAgainButton = nullptr;
     QPushButton *m_closeButton = nullptr;
+    QComboBox *m_profileComboBox = nullptr;
     QPointer<MigrationWizard> m_wizard;
     QPointer<QMessageBox> m_exportConfirmation;
     Migrator *m_exporter = nullptr;

@@ -1,5 +1,7 @@
 #include "DelayedBackend.h"
 
+#include "KeychainNaming.h"
+
 #include <QPointer>
 #include <QTimer>
 
@@ -36,7 +38,7 @@ void DelayedBackend::probe(QObject *context, ProbeDone done)
 void DelayedBackend::read(const QString &providerId, QObject *context, ReadDone done)
 {
     const Error unavailable = m_unavailable;
-    const auto found = m_entries.constFind(providerId);
+    const auto found = m_entries.constFind(keychainAccount(providerId, m_profile));
     const bool has = found != m_entries.constEnd();
     const QByteArray secret = has ? *found : QByteArray();
     later(context, [done, unavailable, has, secret] {
@@ -54,26 +56,28 @@ void DelayedBackend::write(const QString &providerId, const QByteArray &secret, 
 {
     const Error error = !m_unavailable.ok() ? m_unavailable : m_writeError;
     if (error.ok())
-        m_entries.insert(providerId, secret);
+        m_entries.insert(keychainAccount(providerId, m_profile), secret);
     later(context, [done, error] { done(error); });
 }
 
 void DelayedBackend::remove(const QString &providerId, QObject *context, Done done)
 {
     Error error = m_unavailable;
-    if (error.ok() && m_entries.remove(providerId) == 0)
+    if (error.ok() && m_entries.remove(keychainAccount(providerId, m_profile)) == 0)
         error = Error::make(ErrorCode::NotFound, QStringLiteral("No entry."));
     later(context, [done, error] { done(error); });
 }
 
-void DelayedBackend::setEntry(const QString &providerId, const QByteArray &secret)
+void DelayedBackend::setEntry(const QString &providerId, const QByteArray &secret,
+                              const QString &profile)
 {
-    m_entries.insert(providerId, secret);
+    m_entries.insert(keychainAccount(providerId, profile), secret);
 }
 
-std::optional<QByteArray> DelayedBackend::entry(const QString &providerId) const
+std::optional<QByteArray> DelayedBackend::entry(const QString &providerId,
+                                                const QString &profile) const
 {
-    const auto found = m_entries.constFind(providerId);
+    const auto found = m_entries.constFind(keychainAccount(providerId, profile));
     if (found == m_entries.constEnd())
         return std::nullopt;
     return *found;

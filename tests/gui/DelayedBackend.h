@@ -25,8 +25,12 @@ public:
     void remove(const QString &providerId, QObject *context, Done done) override;
 
     void setDelayMs(int ms) { m_delayMs = ms; }
-    void setEntry(const QString &providerId, const QByteArray &secret);
-    std::optional<QByteArray> entry(const QString &providerId) const;
+    void setProfile(const QString &profile) override { m_profile = profile; }
+    // An entry of @p profile (empty: the default profile), as if stored earlier.
+    void setEntry(const QString &providerId, const QByteArray &secret,
+                  const QString &profile = QString());
+    std::optional<QByteArray> entry(const QString &providerId,
+                                    const QString &profile = QString()) const;
     // Every write fails with @p error from now on (Error::none() to stop).
     void setWriteError(const Error &error) { m_writeError = error; }
     void setUnavailable(const Error &reason) { m_unavailable = reason; }
@@ -38,6 +42,7 @@ private:
     void later(QObject *context, std::function<void()> fn);
 
     int m_delayMs;
+    QString m_profile;
     QHash<QString, QByteArray> m_entries;
     Error m_writeError;
     Error m_unavailable;

@@ -165,7 +165,20 @@ private Q_SLOTS:
         QVERIFY(!row->saveButton()->isEnabled());
 
         QVERIFY(row->removeButton()->isEnabled());
+        // A keychain entry is shared by every project: Remove asks first, and Cancel keeps it.
         row->removeButton()->click();
+        QMessageBox *box = row->removeConfirmation();
+        QVERIFY(box);
+        QTRY_VERIFY(box->isVisible());
+        QVERIFY(box->informativeText().contains(u"every project"_s));
+        box->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(!row->removeConfirmation());
+        QVERIFY(keychainEntry(m_store->keychain(), u"openai"_s).secret == openaiKey.toUtf8());
+        QCOMPARE(row->badge()->text(), u"Keychain"_s);
+        row->removeButton()->click();
+        box = row->removeConfirmation();
+        QVERIFY(box);
+        box->findChild<QPushButton *>(u"removeConfirmButton"_s)->click();
         QTRY_COMPARE_WITH_TIMEOUT(row->badge()->text(), u"Not set"_s, 10000);
         const KeychainEntry entry = keychainEntry(m_store->keychain(), u"openai"_s);
         QVERIFY(entry.error.ok());
@@ -237,8 +250,15 @@ private Q_SLOTS:
         QCOMPARE(QApplication::focusWidget(), mistral->lineEdit());
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         QCOMPARE(QApplication::focusWidget(), mistral->removeButton());
-        // Enter on a focused button presses it.
+        // Enter on a focused button presses it; the question about the shared entry takes the
+        // keyboard too.
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+        QTRY_VERIFY(mistral->removeConfirmation() && mistral->removeConfirmation()->isVisible());
+        auto *confirm
+            = mistral->removeConfirmation()->findChild<QPushButton *>(u"removeConfirmButton"_s);
+        QVERIFY(confirm);
+        confirm->setFocus();
+        QTest::keyClick(confirm, Qt::Key_Space);
         QTRY_COMPARE_WITH_TIMEOUT(mistral->badge()->text(), u"Not set"_s, 10000);
         QVERIFY(!keychainEntry(m_store->keychain(), u"mistral"_s).secret);
     }

@@ -1,6 +1,7 @@
 // A keychain that takes seconds to answer (as behind an unlock prompt), played by a delaying
 // test double: the window shows at once, stays responsive, and says it is waiting.
 #include "DelayedBackend.h"
+
 #include "Launcher.h"
 #include "MigrationWizard.h"
 #include "ProviderListModel.h"
@@ -9,6 +10,8 @@
 #include "SettingsWindow.h"
 #include "StorageBadge.h"
 #include "TestSupport.h"
+#include <QComboBox>
+#include <QLineEdit>
 
 #include <QApplication>
 #include <QDialog>
@@ -130,6 +133,54 @@ private Q_SLOTS:
         QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
         QVERIFY(ticks > int(clock.elapsed() / 20 / 2));
         QVERIFY(m_backend->callsFinished() > 0);
+    }
+
+    void switchingProfileShowsItsKeysWithoutBlocking()
+    {
+        m_backend->setEntry(u"anthropic"_s, "sk-ant-FAKE-work-profile-00000000a1", u"work"_s);
+        m_backend->setDelayMs(50);
+        m_model->refresh();
+        m_window = std::make_unique<SettingsWindow>(*m_model);
+        m_window->show();
+        ProviderRow *row = m_window->row(u"anthropic"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(row->badge()->text(), u"Keychain"_s, 4 * slowMs);
+        QVERIFY(row->lineEdit()->text() == u"sk-ant-FAKE-slow-00000000000000a1"_s);
+        QTRY_COMPARE(m_window->row(u"openai"_s)->badge()->text(), u"Not set"_s);
+        QCOMPARE(m_window->profileComboBox()->currentText(), u"default"_s);
+        QCOMPARE(m_window->profileComboBox()->accessibleName(), u"Key profile"_s);
+
+        // Switch with the keyboard; the reads take slowMs each.
+        m_backend->setDelayMs(slowMs);
+        QElapsedTimer clock;
+        clock.start();
+        qint64 last = 0;
+        qint64 longestGap = 0;
+        QTimer ticker;
+        ticker.setInterval(20);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            longestGap = std::max(longestGap, clock.elapsed() - last);
+            last = clock.elapsed();
+        });
+        ticker.start();
+        QComboBox *profiles = m_window->profileComboBox();
+        profiles->setFocus();
+        profiles->lineEdit()->selectAll();
+        QTest::keyClicks(profiles->lineEdit(), u"work"_s);
+        QTest::keyClick(profiles->lineEdit(), Qt::Key_Return);
+        QVERIFY2(clock.elapsed() < slowMs / 2, "switching waited for the keychain");
+        // The rows read again, asynchronously.
+        QVERIFY(m_model->isPending(m_model->rowOf(u"anthropic"_s)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            row->lineEdit()->text() == u"sk-ant-FAKE-work-profile-00000000a1"_s, 4 * slowMs);
+        ticker.stop();
+        QCOMPARE(row->badge()->text(), u"Keychain"_s);
+        QCOMPARE(m_window->row(u"openai"_s)->badge()->text(), u"Not set"_s);
+        QVERIFY2(clock.elapsed() >= slowMs, "the backend did not delay");
+        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
+        QCOMPARE(m_store->profile(), u"work"_s);
+        QVERIFY(m_project->configBytes().contains("\"keyProfile\": \"work\""));
+        // The default profile's key is still there, untouched.
+        QVERIFY(m_backend->entry(u"anthropic"_s).has_value());
     }
 
     void saveDisablesRowWhilePendingAndReportsFailureInline()
