@@ -1,5 +1,4 @@
 #include "Hardening.h"
-#include "Secret.h"
 #include "cli/Cli.h"
 #include "cli/Terminal.h"
 
@@ -80,13 +79,6 @@ int main(int argc, char **argv)
 #endif
         invocation.command = QStringLiteral("config:status");
     }
-    int code = 0;
-    {
-        QCoreApplication app(argc, argv);
-        code = runCommand(invocation);
-    }
-    // The command's frames are gone but their bytes are not: nlohmann::json's serializer and
-    // Qt's file writing leave parts of the config, keys included, in stack buffers.
-    Choragen::wipeStack();
-    return code;
+    QCoreApplication app(argc, argv);
+    return runCommand(invocation);
 }

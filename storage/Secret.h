@@ -28,11 +28,6 @@ void wipeSecret(QByteArray &secret);
 void zeroString(QString &text);
 void wipeString(QString &text);
 
-/// Overwrites the 64 KiB of stack below the caller's frame, where functions that returned
-/// (ours and libraries') may have left copies of a secret in local buffers, and on x86-64 the
-/// vector registers, which the next lazily bound call would save on the stack again.
-void wipeStack();
-
 /// Compares two secrets in time independent of where they differ.
 bool secretsEqual(const QByteArray &a, const QByteArray &b);
 

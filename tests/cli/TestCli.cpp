@@ -2,6 +2,7 @@
 // config:get's may contain it.
 #include "TestSupport.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -358,6 +359,50 @@ private Q_SLOTS:
         QVERIFY(lines.at(1).startsWith("[2/2] openai: done"));
         QVERIFY(run.out.contains("Moved 2 keys"));
         QVERIFY(!leaks(run));
+    }
+
+    void commandsRunUnderAnotherAllocator()
+    {
+#if defined(__SANITIZE_ADDRESS__)
+        QSKIP("AddressSanitizer's allocator must come first; another cannot be preloaded");
+#endif
+        // Debian's libjemalloc2 (scripts/setup-deps.sh), in the multiarch folder.
+        QString jemalloc;
+        for (const QString &dir : QDir(QStringLiteral("/usr/lib")).entryList(QDir::Dirs)) {
+            const QString candidate = QStringLiteral("/usr/lib/%1/libjemalloc.so.2").arg(dir);
+            if (QFileInfo::exists(candidate))
+                jemalloc = candidate;
+        }
+        QVERIFY2(!jemalloc.isEmpty(), "libjemalloc2 is missing: run scripts/setup-deps.sh");
+        QProcessEnvironment env = cleanEnvironment();
+        env.insert(QStringLiteral("LD_PRELOAD"), jemalloc);
+
+        const Run status = choragen(at({QStringLiteral("config:status")}), {}, env);
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY(status.out.contains("PROVIDER"));
+        const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}),
+                                 canary + "\n", env);
+        QCOMPARE(set.exitCode, 0);
+        QVERIFY(set.out.contains("Stored the key for anthropic"));
+        const Run get
+            = choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}), {}, env);
+        QCOMPARE(get.exitCode, 0);
+        QCOMPARE(get.out, canary + "\n");
+        const Run unset
+            = choragen(at({QStringLiteral("config:unset"), QStringLiteral("anthropic")}), {}, env);
+        QCOMPARE(unset.exitCode, 0);
+        QVERIFY(unset.out.contains("Removed the key for anthropic"));
+        const QByteArray openai = fakeKey(QStringLiteral("openai"));
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"),
+                              QStringLiteral("--storage"), QStringLiteral("file")}),
+                          openai, env)
+                     .exitCode,
+                 0);
+        const Run migrate = choragen(at({QStringLiteral("--migrate")}), {}, env);
+        QCOMPARE(migrate.exitCode, 0);
+        QVERIFY(migrate.out.contains("Moved 1 key"));
+        QVERIFY(secretToolLookup(QStringLiteral("openai")) == openai);
+        QVERIFY(!readConfig(project()).contains(openai));
     }
 };
 
