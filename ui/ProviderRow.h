@@ -56,6 +56,7 @@ private:
     ProviderListModel &m_model;
     QString m_providerId;
     QString m_label;
+    QString m_shownLabel; ///< m_label, elided when too wide for the window
     bool m_dirty = false;
     bool m_wasPending = true;
     int m_statusKind = 0;
