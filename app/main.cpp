@@ -4,6 +4,9 @@
 
 #include <QCoreApplication>
 
+#include <csignal>
+#include <exception>
+
 #if defined(CHORAGEN_WINDOW_MODULE)
 #include "WindowLoader.h"
 #elif defined(CHORAGEN_HAVE_UI)
@@ -40,6 +43,10 @@ QStringList argumentsOf(int argc, char **argv)
 int main(int argc, char **argv)
 {
     Choragen::hardenProcess();
+#ifndef Q_OS_WIN
+    // A closed pipe on standard output is reported as a failed write, not a silent death.
+    std::signal(SIGPIPE, SIG_IGN);
+#endif
     using namespace Choragen::Cli;
     QCoreApplication::setApplicationName(QStringLiteral("choragen"));
     QCoreApplication::setOrganizationName(QStringLiteral("Choragen"));
@@ -55,7 +62,7 @@ int main(int argc, char **argv)
         applicationDir = QCoreApplication::applicationDirPath();
     }
     if (invocation.action == Invocation::Action::Exit)
-        return invocation.exitCode;
+        return checkStandardOutput(invocation.exitCode);
 
     if (invocation.action == Invocation::Action::Window) {
 #ifdef CHORAGEN_HAVE_UI
@@ -80,5 +87,15 @@ int main(int argc, char **argv)
         invocation.command = QStringLiteral("config:status");
     }
     QCoreApplication app(argc, argv);
-    return runCommand(invocation);
+    int code = 1;
+    try {
+        code = runCommand(invocation);
+    } catch (const std::exception &) {
+        // The last line of defence; each layer reports its own errors as values. The exception's
+        // text is not shown: it may quote a value from the config file or the keychain.
+        printErr(QStringLiteral("choragen: internal error: the command stopped unexpectedly. "
+                                "Please report this as a bug.\n"));
+        code = 1;
+    }
+    return checkStandardOutput(code);
 }

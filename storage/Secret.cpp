@@ -61,6 +61,19 @@ Error normalizeSecret(QByteArray &secret)
     return Error::none();
 }
 
+Error checkStoredSecret(const QByteArray &secret)
+{
+    if (secret.size() > maxSecretBytes)
+        return Error::make(ErrorCode::InvalidInput,
+                           QStringLiteral("the key is %1 bytes long; at most %2 are accepted")
+                               .arg(secret.size())
+                               .arg(maxSecretBytes));
+    if (!QByteArrayView(secret).isValidUtf8())
+        return Error::make(ErrorCode::InvalidInput,
+                           QStringLiteral("the key is not valid UTF-8 text"));
+    return Error::none();
+}
+
 QString maskSecret(const QByteArray &secret)
 {
     static const std::array<const char *, 5> prefixes

@@ -15,6 +15,11 @@ constexpr qsizetype maxSecretBytes = 2048;
 /// On success @p secret holds the trimmed value. The error message never quotes the secret.
 Error normalizeSecret(QByteArray &secret);
 
+/// Checks a key that was stored rather than typed (in the config file or the keychain) before it
+/// is moved: at most maxSecretBytes, and valid UTF-8, the only text a JSON file can hold. Never
+/// changes or quotes it; the message names neither provider nor place (callers add those).
+Error checkStoredSecret(const QByteArray &secret);
+
 /// A masked preview for people, e.g. "sk-ant-…9f3a". Short secrets show no characters at all.
 QString maskSecret(const QByteArray &secret);
 
