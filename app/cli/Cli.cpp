@@ -88,28 +88,6 @@ void setUp(QCommandLineParser &parser, const Options &options)
                                  QStringLiteral("[provider]"));
 }
 
-// Command and option names are short words; anything else on the command line may be a pasted
-// key, so it is described by its length and never repeated back.
-bool isPlainWord(const QString &argument)
-{
-    if (argument.isEmpty() || argument.size() > 32)
-        return false;
-    for (const QChar c : argument) {
-        const bool allowed = (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-'
-            || c == u':' || c == u'_';
-        if (!allowed)
-            return false;
-    }
-    return true;
-}
-
-QString quoted(const QString &argument)
-{
-    return isPlainWord(argument)
-        ? QStringLiteral("'%1'").arg(argument)
-        : QStringLiteral("(an argument of %1 characters, not repeated here)").arg(argument.size());
-}
-
 Invocation usage(const QString &message)
 {
     printErr(QStringLiteral("choragen: %1\nRun 'choragen --help' for usage.\n").arg(message));
@@ -137,7 +115,7 @@ Invocation parseArguments(const QStringList &arguments)
         // QCommandLineParser's own text quotes the option, which may be a pasted key.
         const QStringList unknown = parser.unknownOptionNames();
         if (!unknown.isEmpty())
-            return usage(QStringLiteral("unknown option %1.").arg(quoted(unknown.first())));
+            return usage(QStringLiteral("unknown option %1.").arg(quotedArgument(unknown.first())));
         return usage(parser.errorText());
     }
     if (parser.isSet(QStringLiteral("help"))) {
@@ -167,8 +145,9 @@ Invocation parseArguments(const QStringList &arguments)
     } else if (!positional.isEmpty()) {
         invocation.command = positional.takeFirst();
         if (!commands.contains(invocation.command))
-            return usage(QStringLiteral("unknown command %1. Commands: %2.")
-                             .arg(quoted(invocation.command), commands.join(QStringLiteral(", "))));
+            return usage(
+                QStringLiteral("unknown command %1. Commands: %2.")
+                    .arg(quotedArgument(invocation.command), commands.join(QStringLiteral(", "))));
     }
 
     const bool takesProvider = invocation.command == QLatin1String("config:set")

@@ -68,9 +68,11 @@ int Commands::fail(const Error &error) const
 int Commands::run()
 {
     if (!m_invocation.projectDir.isEmpty() && !QFileInfo(m_invocation.projectDir).isDir())
-        return fail(Error::make(
-            ErrorCode::InvalidInput,
-            QStringLiteral("The project folder %1 does not exist.").arg(m_invocation.projectDir)));
+        return fail(Error::make(ErrorCode::InvalidInput,
+                                QStringLiteral("The project folder %1 does not exist.")
+                                    .arg(m_invocation.projectDir.contains(u'/')
+                                             ? m_invocation.projectDir
+                                             : quotedArgument(m_invocation.projectDir))));
     if (Error error = m_store->reload(); !error.ok())
         return fail(error);
     printWarnings(m_store->config().warnings());

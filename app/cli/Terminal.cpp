@@ -16,6 +16,21 @@
 
 namespace Choragen::Cli {
 
+QString quotedArgument(const QString &argument)
+{
+    // Names are short words of lower-case letters, digits and - : _ . (a key is longer, or has
+    // capitals or other characters).
+    bool plain = !argument.isEmpty() && argument.size() <= 32;
+    for (const QChar c : argument) {
+        plain = plain
+            && ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-' || c == u':'
+                || c == u'_' || c == u'.');
+    }
+    return plain
+        ? QStringLiteral("'%1'").arg(argument)
+        : QStringLiteral("(an argument of %1 characters, not repeated here)").arg(argument.size());
+}
+
 bool stdinIsTerminal()
 {
 #ifdef Q_OS_WIN

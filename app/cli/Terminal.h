@@ -7,6 +7,10 @@
 
 namespace Choragen::Cli {
 
+/// An argument for an error message: quoted when it is a plain word (a command, option or
+/// provider name), else only its length, as it may be a key pasted in the wrong place.
+QString quotedArgument(const QString &argument);
+
 /// Whether standard input is a terminal (a person may answer).
 bool stdinIsTerminal();
 

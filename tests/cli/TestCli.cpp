@@ -375,6 +375,8 @@ private Q_SLOTS:
         QTest::newRow("as the command") << QStringList {key};
         QTest::newRow("as an option") << QStringList {QStringLiteral("--") + key};
         QTest::newRow("as a single-dash option") << QStringList {QStringLiteral("-") + key};
+        QTest::newRow("as the project folder")
+            << QStringList {QStringLiteral("--project"), key, QStringLiteral("config:status")};
     }
 
     void pastedKeyIsNeverEchoed()
