@@ -145,7 +145,7 @@ struct CountingIterator
 struct DuplicateMember
 {
     std::size_t byte = 0; // 1-based offset of the member's name
-    QString name; // quoted, or described when it might be something other than a name
+    QString name; // quoted when the format defines it, else just "name"
 };
 
 struct DuplicateMemberFound
@@ -176,15 +176,14 @@ ordered_json::parser_callback_t duplicateMemberFinder(std::optional<DuplicateMem
                     if (*at == '"' && at[-1] != '\\')
                         break;
                 }
-                const QString text = fromStd(name);
-                const bool plain
-                    = text.size() <= 32 && std::all_of(text.cbegin(), text.cend(), [](QChar c) {
-                          return c.isLetterOrNumber() && c.unicode() < 128;
-                      });
-                duplicate = DuplicateMember {
-                    std::size_t(at - begin) + 1,
-                    plain ? QStringLiteral("\"%1\"").arg(text)
-                          : QStringLiteral("(a name of %1 characters)").arg(text.size())};
+                // Only the format's own names are quoted: any other name may be anything,
+                // even a key.
+                static const std::set<std::string> known
+                    = {"providers", "apiKey", "apiKeys", "label", "env", "baseUrl", "settings"};
+                duplicate = DuplicateMember {std::size_t(at - begin) + 1,
+                                             known.count(name) > 0
+                                                 ? QStringLiteral("\"%1\"").arg(fromStd(name))
+                                                 : QStringLiteral("name")};
                 throw DuplicateMemberFound {};
             }
         }
