@@ -511,6 +511,24 @@ private Q_SLOTS:
         QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == notUtf8);
     }
 
+    void exportRefusesAnOversizedKey()
+    {
+        QCOMPARE(
+            choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), canary).exitCode,
+            0);
+        // Only another tool can store one: config:set refuses it.
+        const QByteArray huge = "sk-ant-FAKE-" + QByteArray(3000, 'k');
+        QVERIFY(secretToolStore(QStringLiteral("anthropic"), huge));
+        const Run run = choragen(at({QStringLiteral("config:export"), QStringLiteral("--yes")}));
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("anthropic") && run.err.contains("at most 2048"),
+                 run.err.constData());
+        QVERIFY(!run.all().contains("kkkkkkkkkkkkkkkk"));
+        QVERIFY(readConfig(project()).contains(canary));
+        QVERIFY(!readConfig(project()).contains("kkkkkkkkkkkkkkkk"));
+        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == huge);
+    }
+
     void migrationRefusesAnOversizedKeyAndMovesTheRest()
     {
         // An over-long value under "apiKeys" (the 0.1 format, still read): config:set would refuse
