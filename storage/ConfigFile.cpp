@@ -173,7 +173,7 @@ ordered_json::parser_callback_t duplicateMemberFinder(std::optional<DuplicateMem
                 const char *at = readTo - 1;
                 while (at > begin) {
                     --at;
-                    if (*at == '"' && at[-1] != '\\')
+                    if (*at == '"' && (at == begin || at[-1] != '\\'))
                         break;
                 }
                 // Only the format's own names are quoted: any other name may be anything,
