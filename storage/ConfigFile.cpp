@@ -112,6 +112,22 @@ bool isRegularFile(const QString &path)
 #endif
 }
 
+// True when nothing is at @p path, or a regular file (not a link to one).
+bool isRegularOrAbsent(const QString &path)
+{
+#ifdef Q_OS_WIN
+    const QFileInfo info(path);
+    return !info.exists() || (info.isFile() && !info.isSymLink());
+#else
+    struct stat status
+    {
+    };
+    if (::lstat(QFile::encodeName(path).constData(), &status) != 0)
+        return errno == ENOENT;
+    return S_ISREG(status.st_mode);
+#endif
+}
+
 // A pointer into the file's bytes that tells the parser's position to whoever watches it.
 struct CountingIterator
 {
@@ -732,6 +748,13 @@ Error ConfigLock::acquire(int timeoutMs)
     if (Error error = ensureConfigFolder(m_configPath); !error.ok())
         return error;
     const QString lockPath = lockedFile(m_configPath) + QStringLiteral(".lock");
+    // QLockFile reads an existing lock file to find its owner: a FIFO shipped in its place would
+    // block that read for ever. A lock file is only ever a regular file.
+    if (!isRegularOrAbsent(lockPath))
+        return Error::make(
+            ErrorCode::ConfigInvalid,
+            QStringLiteral("The lock file %1 is not a regular file.").arg(lockPath),
+            QStringLiteral("Remove it; Choragen creates it when it changes the config."));
     m_lock = std::make_unique<QLockFile>(lockPath);
     // Only a dead owner makes a lock stale: a slow migration must not have its lock stolen.
     m_lock->setStaleLockTime(0);

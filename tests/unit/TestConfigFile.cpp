@@ -514,6 +514,18 @@ private Q_SLOTS:
         QVERIFY2(error.message.contains(u"not a regular file"_s), qPrintable(error.message));
     }
 
+    void lockFileThatIsAFifoIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        QCOMPARE(::mkfifo(QFile::encodeName(path + u".lock"_s).constData(), 0600), 0);
+        // Reading it to find its owner would block for ever.
+        ConfigLock lock(path);
+        const Error error = lock.acquire(200);
+        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
+        QVERIFY2(error.message.contains(u"not a regular file"_s), qPrintable(error.message));
+    }
+
     void guardedStaleLockRemovalWaitsForTheGuard()
     {
         QTemporaryDir dir;
