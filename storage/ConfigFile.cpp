@@ -725,7 +725,10 @@ bool isOwnerlessAndOld(QLockFile &lock, const QString &lockPath)
 // the second one a fresh lock a third process had taken in between.
 void removeOwnerlessLock(QLockFile &lock, const QString &lockPath)
 {
-    QLockFile guard(lockPath + QStringLiteral(".rmlock"));
+    const QString guardPath = lockPath + QStringLiteral(".rmlock");
+    if (!isRegularOrAbsent(guardPath))
+        return;
+    QLockFile guard(guardPath);
     guard.setStaleLockTime(0);
     if (!guard.tryLock(0))
         return;
