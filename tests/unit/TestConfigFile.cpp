@@ -526,6 +526,23 @@ private Q_SLOTS:
         QVERIFY2(error.message.contains(u"not a regular file"_s), qPrintable(error.message));
     }
 
+    void guardFileThatIsAFifoIsNotWaitedOn()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        const QString lockPath = path + u".lock"_s;
+        QFile lock(lockPath);
+        QVERIFY(lock.open(QIODevice::WriteOnly));
+        QVERIFY(lock.setFileTime(QDateTime::currentDateTime().addSecs(-60),
+                                 QFileDevice::FileModificationTime));
+        lock.close();
+        QCOMPARE(::mkfifo(QFile::encodeName(lockPath + u".rmlock"_s).constData(), 0600), 0);
+        // The ownerless lock is not removed without its guard, and the wait ends on time.
+        ConfigLock configLock(path);
+        QCOMPARE(configLock.acquire(300).code, ErrorCode::LockBusy);
+        QVERIFY(QFileInfo::exists(lockPath));
+    }
+
     void guardedStaleLockRemovalWaitsForTheGuard()
     {
         QTemporaryDir dir;
