@@ -1,9 +1,11 @@
 #include "Hardening.h"
-#include "Secret.h"
 #include "cli/Cli.h"
 #include "cli/Terminal.h"
 
 #include <QCoreApplication>
+
+#include <csignal>
+#include <exception>
 
 #if defined(CHORAGEN_WINDOW_MODULE)
 #include "WindowLoader.h"
@@ -41,6 +43,10 @@ QStringList argumentsOf(int argc, char **argv)
 int main(int argc, char **argv)
 {
     Choragen::hardenProcess();
+#ifndef Q_OS_WIN
+    // A closed pipe on standard output is reported as a failed write, not a silent death.
+    std::signal(SIGPIPE, SIG_IGN);
+#endif
     using namespace Choragen::Cli;
     QCoreApplication::setApplicationName(QStringLiteral("choragen"));
     QCoreApplication::setOrganizationName(QStringLiteral("Choragen"));
@@ -56,7 +62,7 @@ int main(int argc, char **argv)
         applicationDir = QCoreApplication::applicationDirPath();
     }
     if (invocation.action == Invocation::Action::Exit)
-        return invocation.exitCode;
+        return checkStandardOutput(invocation.exitCode);
 
     if (invocation.action == Invocation::Action::Window) {
 #ifdef CHORAGEN_HAVE_UI
@@ -80,13 +86,16 @@ int main(int argc, char **argv)
 #endif
         invocation.command = QStringLiteral("config:status");
     }
-    int code = 0;
-    {
-        QCoreApplication app(argc, argv);
+    QCoreApplication app(argc, argv);
+    int code = 1;
+    try {
         code = runCommand(invocation);
+    } catch (const std::exception &) {
+        // The last line of defence; each layer reports its own errors as values. The exception's
+        // text is not shown: it may quote a value from the config file or the keychain.
+        printErr(QStringLiteral("choragen: internal error: the command stopped unexpectedly. "
+                                "Please report this as a bug.\n"));
+        code = 1;
     }
-    // The command's frames are gone but their bytes are not: nlohmann::json's serializer and
-    // Qt's file writing leave parts of the config, keys included, in stack buffers.
-    Choragen::wipeStack();
-    return code;
+    return checkStandardOutput(code);
 }

@@ -16,11 +16,16 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
+#include <memory>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
 #ifndef Q_OS_WIN
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -94,6 +99,114 @@ QPair<int, int> lineAndColumn(const QByteArray &data, std::size_t byte)
 QString jsonTypeName(const ordered_json &value)
 {
     return QString::fromLatin1(value.type_name());
+}
+
+bool isRegularFile(const QString &path)
+{
+#ifdef Q_OS_WIN
+    return QFileInfo(path).isFile();
+#else
+    // stat(2) follows links, so a link to a FIFO counts as a FIFO.
+    struct stat status
+    {
+    };
+    return ::stat(QFile::encodeName(path).constData(), &status) == 0 && S_ISREG(status.st_mode);
+#endif
+}
+
+// True when nothing is at @p path, or a regular file (not a link to one).
+bool isRegularOrAbsent(const QString &path)
+{
+#ifdef Q_OS_WIN
+    const QFileInfo info(path);
+    return !info.exists() || (info.isFile() && !info.isSymLink());
+#else
+    struct stat status
+    {
+    };
+    if (::lstat(QFile::encodeName(path).constData(), &status) != 0)
+        return errno == ENOENT;
+    return S_ISREG(status.st_mode);
+#endif
+}
+
+// A pointer into the file's bytes that tells the parser's position to whoever watches it.
+struct CountingIterator
+{
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char *;
+    using reference = const char &;
+
+    const char *at = nullptr;
+    const char **readTo = nullptr;
+
+    reference operator*() const { return *at; }
+    CountingIterator &operator++()
+    {
+        ++at;
+        if (readTo)
+            *readTo = at;
+        return *this;
+    }
+    CountingIterator operator++(int)
+    {
+        CountingIterator before = *this;
+        ++*this;
+        return before;
+    }
+    bool operator==(const CountingIterator &other) const { return at == other.at; }
+    bool operator!=(const CountingIterator &other) const { return at != other.at; }
+};
+
+struct DuplicateMember
+{
+    std::size_t byte = 0; // 1-based offset of the member's name
+    QString name; // quoted when the format defines it, else just "name"
+};
+
+struct DuplicateMemberFound
+{
+};
+
+// A parser callback that stops at the second member of an object with the same name: JSON
+// leaves the meaning open, nlohmann would keep one and the next save would drop the other.
+ordered_json::parser_callback_t duplicateMemberFinder(std::optional<DuplicateMember> &duplicate,
+                                                      const char *const &readTo, const char *begin)
+{
+    auto names = std::make_shared<std::vector<std::set<std::string>>>();
+    return [names, &duplicate, &readTo, begin](int, ordered_json::parse_event_t event,
+                                               ordered_json &parsed) {
+        using Event = ordered_json::parse_event_t;
+        if (event == Event::object_start) {
+            names->emplace_back();
+        } else if (event == Event::object_end) {
+            if (!names->empty())
+                names->pop_back();
+        } else if (event == Event::key && !names->empty()) {
+            const std::string &name = parsed.get_ref<const std::string &>();
+            if (!names->back().insert(name).second) {
+                // The parser has just read the name's closing quote; find the opening one.
+                const char *at = readTo - 1;
+                while (at > begin) {
+                    --at;
+                    if (*at == '"' && (at == begin || at[-1] != '\\'))
+                        break;
+                }
+                // Only the format's own names are quoted: any other name may be anything,
+                // even a key.
+                static const std::set<std::string> known
+                    = {"providers", "apiKey", "apiKeys", "label", "env", "baseUrl", "settings"};
+                duplicate = DuplicateMember {std::size_t(at - begin) + 1,
+                                             known.count(name) > 0
+                                                 ? QStringLiteral("\"%1\"").arg(fromStd(name))
+                                                 : QStringLiteral("name")};
+                throw DuplicateMemberFound {};
+            }
+        }
+        return true;
+    };
 }
 
 } // namespace
@@ -288,6 +401,16 @@ Error ConfigFile::load()
         return Error::make(ErrorCode::ConfigInvalid,
                            QStringLiteral("%1 is a folder, not a file.").arg(m_path),
                            QStringLiteral("Move the folder away so the config can be created."));
+    // A FIFO would block the open below forever, a device could be read endlessly: a cloned
+    // repository can ship either (or a link to one) as its config.
+    if (!isRegularFile(m_path))
+        return Error::make(
+            ErrorCode::ConfigInvalid,
+            QStringLiteral("%1 is not a regular file (a FIFO, a device, a socket, or "
+                           "a link to one).")
+                .arg(m_path),
+            QStringLiteral("Replace it with a regular file, or remove it; it was "
+                           "left untouched."));
     if (info.size() > maxFileBytes)
         return Error::make(
             ErrorCode::ConfigInvalid,
@@ -329,8 +452,24 @@ Error ConfigFile::load()
             QStringLiteral("%1 is larger than %2 KiB.").arg(m_path).arg(maxFileBytes / 1024));
 
     ordered_json parsed;
+    // Where the parser is, for the position of a duplicate member.
+    const char *readTo = data.constData();
+    std::optional<DuplicateMember> duplicate;
     try {
-        parsed = ordered_json::parse(data.begin(), data.end());
+        parsed = ordered_json::parse(CountingIterator {data.constData(), &readTo},
+                                     CountingIterator {data.constData() + data.size(), nullptr},
+                                     duplicateMemberFinder(duplicate, readTo, data.constData()));
+    } catch (const DuplicateMemberFound &) {
+        const auto [line, column] = lineAndColumn(data, duplicate->byte);
+        return Error::make(
+            ErrorCode::ConfigInvalid,
+            QStringLiteral("%1:%2:%3: duplicate member %4: a member may appear only "
+                           "once in an object, or which one counts is ambiguous.")
+                .arg(m_path)
+                .arg(line)
+                .arg(column)
+                .arg(duplicate->name),
+            QStringLiteral("Keep one of them by hand; the file was left untouched."));
     } catch (const ordered_json::parse_error &e) {
         if (data.trimmed().isEmpty())
             return Error::make(
@@ -449,6 +588,22 @@ QByteArray ConfigFile::serialize() const
     QByteArray out(text.data(), static_cast<qsizetype>(text.size()));
     out.append('\n');
     return out;
+}
+
+Error ConfigFile::serializeChecked(const QString &target, QByteArray &content) const
+{
+    try {
+        content = serialize();
+    } catch (const ordered_json::exception &) {
+        // nlohmann refuses a string that is not UTF-8 (type_error.316). Callers validate what they
+        // insert; this keeps a value that slipped through from ending the process.
+        return Error::make(ErrorCode::InvalidInput,
+                           QStringLiteral("%1 was not written: a value in it is not valid UTF-8 "
+                                          "text, which JSON cannot hold.")
+                               .arg(target),
+                           QStringLiteral("Nothing was changed; report this as a bug."));
+    }
+    return Error::none();
 }
 
 Error ensureConfigFolder(const QString &configPath)
@@ -576,7 +731,10 @@ Error ConfigFile::save()
         target = info.symLinkTarget();
     removeInterruptedSaves(target);
     upgradeLegacyKeys(m_json);
-    if (Error error = writeAtomically(target, serialize()); !error.ok())
+    QByteArray content;
+    if (Error error = serializeChecked(target, content); !error.ok())
+        return error;
+    if (Error error = writeAtomically(target, content); !error.ok())
         return error;
     m_exists = true;
     qCDebug(lcStorage) << "saved" << target;
@@ -596,7 +754,10 @@ Error ConfigFile::saveCopyTo(const QString &path) const
             QStringLiteral("The folder %1 does not exist.").arg(info.absolutePath()));
     ConfigFile copy = *this;
     upgradeLegacyKeys(copy.m_json);
-    return writeAtomically(info.absoluteFilePath(), copy.serialize());
+    QByteArray content;
+    if (Error error = copy.serializeChecked(path, content); !error.ok())
+        return error;
+    return writeAtomically(info.absoluteFilePath(), content);
 }
 
 std::optional<StorageMode> ConfigFile::storageMode() const
@@ -797,13 +958,45 @@ bool isOwnerlessAndOld(QLockFile &lock, const QString &lockPath)
         && info.lastModified().msecsTo(QDateTime::currentDateTime()) > ownerlessLockAgeMs;
 }
 
+// Removes an ownerless lock file left by a killed process, with the guard QLockFile uses for its
+// own stale locks: only the holder of "<lock>.rmlock" may remove, and only after checking again
+// under it. Without the guard, two contenders that both saw the old file could each remove it,
+// the second one a fresh lock a third process had taken in between.
+void removeOwnerlessLock(QLockFile &lock, const QString &lockPath)
+{
+    const QString guardPath = lockPath + QStringLiteral(".rmlock");
+    if (!isRegularOrAbsent(guardPath))
+        return;
+    QLockFile guard(guardPath);
+    guard.setStaleLockTime(0);
+    if (!guard.tryLock(0))
+        return;
+    if (isOwnerlessAndOld(lock, lockPath))
+        lock.removeStaleLockFile();
+}
+
+// The file a config path names: a symlinked config is changed at its target (see save()), so
+// that is the file whose writers must exclude each other.
+QString lockedFile(const QString &configPath)
+{
+    const QFileInfo info(configPath);
+    return info.isSymLink() ? info.symLinkTarget() : configPath;
+}
+
 } // namespace
 
 Error ConfigLock::acquire(int timeoutMs)
 {
     if (Error error = ensureConfigFolder(m_configPath); !error.ok())
         return error;
-    const QString lockPath = m_configPath + QStringLiteral(".lock");
+    const QString lockPath = lockedFile(m_configPath) + QStringLiteral(".lock");
+    // QLockFile reads an existing lock file to find its owner: a FIFO shipped in its place would
+    // block that read for ever. A lock file is only ever a regular file.
+    if (!isRegularOrAbsent(lockPath))
+        return Error::make(
+            ErrorCode::ConfigInvalid,
+            QStringLiteral("The lock file %1 is not a regular file.").arg(lockPath),
+            QStringLiteral("Remove it; Choragen creates it when it changes the config."));
     m_lock = std::make_unique<QLockFile>(lockPath);
     // Only a dead owner makes a lock stale: a slow migration must not have its lock stolen.
     m_lock->setStaleLockTime(0);
@@ -816,7 +1009,7 @@ Error ConfigLock::acquire(int timeoutMs)
         if (m_lock->error() != QLockFile::LockFailedError || left <= 0)
             break;
         if (isOwnerlessAndOld(*m_lock, lockPath))
-            m_lock->removeStaleLockFile();
+            removeOwnerlessLock(*m_lock, lockPath);
     }
     const QLockFile::LockError reason = m_lock->error();
     qint64 pid = 0;

@@ -98,6 +98,7 @@ public:
 
 private:
     Error validate(const nlohmann::ordered_json &json) const;
+    Error serializeChecked(const QString &target, QByteArray &content) const;
     void tightenPermissions();
 
     QString m_path;

@@ -284,6 +284,7 @@ void CredentialStore::storeInKeychain(const Provider &provider, const QByteArray
                         result.warnings << QStringLiteral("The key is in the keychain, but the "
                                                           "config file could not be updated: %1")
                                                .arg(result.error.message);
+                        result.fileError = result.error;
                         result.error = Error::none();
                     }
                     if (QString variable; !environmentKey(provider, &variable).isEmpty())

@@ -47,6 +47,9 @@ struct StoreResult
     Error error; ///< failure; when set, the old key, if any, is still where it was
     KeyLocation location = KeyLocation::None; ///< where the key went
     QStringList warnings; ///< e.g. "keychain unavailable: stored in the file"
+    /// Set when the key is stored (error is none) but the config file could not be updated
+    /// afterwards (also given as a warning).
+    Error fileError;
 };
 
 /// What config:unset / Remove did.

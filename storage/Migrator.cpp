@@ -167,6 +167,16 @@ void Migrator::migrateNext(std::shared_ptr<Run> run)
         next();
     };
 
+    // The limit config:set applies holds for keys that come from the file too.
+    if (Error invalid = checkStoredSecret(secret); !invalid.ok())
+        return failed(Error::make(invalid.code,
+                                  QStringLiteral("The key for %1 in the config file is refused: "
+                                                 "%2. It stays in the file.")
+                                      .arg(id, invalid.message),
+                                  QStringLiteral("Check that the value is one API key; fix it by "
+                                                 "hand or remove it with `choragen config:unset "
+                                                 "%1`.")
+                                      .arg(id)));
     run->step(id, Stage::Verifying, QStringLiteral("checking the keychain"));
     keychain.readIfPresent(
         id, this,
@@ -312,6 +322,17 @@ void Migrator::exportNext(std::shared_ptr<Run> run)
             } else if (!error.ok()) {
                 run->add(id, {}, Outcome::Failed, error);
                 run->step(id, Stage::Failed, error.message);
+            } else if (Error invalid = checkStoredSecret(secret); !invalid.ok()) {
+                // Refused before it reaches the JSON, which can hold neither.
+                run->add(id, {}, Outcome::Failed,
+                         Error::make(invalid.code,
+                                     QStringLiteral("The keychain's key for %1 is not exported: "
+                                                    "%2. It stays in the keychain.")
+                                         .arg(id, invalid.message),
+                                     QStringLiteral("Set a valid key with `choragen config:set "
+                                                    "%1`, then export again.")
+                                         .arg(id)));
+                run->step(id, Stage::Failed, run->report.items.last().error.message);
             } else if (run->kind == Run::Kind::Copy || inFile.isEmpty()) {
                 run->add(id, secret, Outcome::Moved);
                 run->step(id, Stage::Done, QStringLiteral("read"));

@@ -61,6 +61,19 @@ Error normalizeSecret(QByteArray &secret)
     return Error::none();
 }
 
+Error checkStoredSecret(const QByteArray &secret)
+{
+    if (secret.size() > maxSecretBytes)
+        return Error::make(ErrorCode::InvalidInput,
+                           QStringLiteral("the key is %1 bytes long; at most %2 are accepted")
+                               .arg(secret.size())
+                               .arg(maxSecretBytes));
+    if (!QByteArrayView(secret).isValidUtf8())
+        return Error::make(ErrorCode::InvalidInput,
+                           QStringLiteral("the key is not valid UTF-8 text"));
+    return Error::none();
+}
+
 QString maskSecret(const QByteArray &secret)
 {
     static const std::array<const char *, 5> prefixes
@@ -110,65 +123,6 @@ void wipeString(QString &text)
 {
     zeroString(text);
     text.clear();
-}
-
-namespace {
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-// memcpy and friends move data through the vector registers, and whatever passed last stays
-// there; the next lazily bound call or signal saves them all on the stack again.
-__attribute__((target("avx"))) void zeroAvxRegisters()
-{
-    __asm__ volatile("vzeroall" ::: "memory"); // ymm0-15, and zmm0-15 where AVX-512 exists
-}
-
-__attribute__((target("avx512f"))) void zeroAvx512Registers()
-{
-    __asm__ volatile("vpxord %%zmm16, %%zmm16, %%zmm16\n\tvpxord %%zmm17, %%zmm17, %%zmm17\n\t"
-                     "vpxord %%zmm18, %%zmm18, %%zmm18\n\tvpxord %%zmm19, %%zmm19, %%zmm19\n\t"
-                     "vpxord %%zmm20, %%zmm20, %%zmm20\n\tvpxord %%zmm21, %%zmm21, %%zmm21\n\t"
-                     "vpxord %%zmm22, %%zmm22, %%zmm22\n\tvpxord %%zmm23, %%zmm23, %%zmm23\n\t"
-                     "vpxord %%zmm24, %%zmm24, %%zmm24\n\tvpxord %%zmm25, %%zmm25, %%zmm25\n\t"
-                     "vpxord %%zmm26, %%zmm26, %%zmm26\n\tvpxord %%zmm27, %%zmm27, %%zmm27\n\t"
-                     "vpxord %%zmm28, %%zmm28, %%zmm28\n\tvpxord %%zmm29, %%zmm29, %%zmm29\n\t"
-                     "vpxord %%zmm30, %%zmm30, %%zmm30\n\tvpxord %%zmm31, %%zmm31, %%zmm31" ::
-                         : "memory");
-}
-
-void zeroSseRegisters()
-{
-    __asm__ volatile("pxor %%xmm0, %%xmm0\n\tpxor %%xmm1, %%xmm1\n\tpxor %%xmm2, %%xmm2\n\t"
-                     "pxor %%xmm3, %%xmm3\n\tpxor %%xmm4, %%xmm4\n\tpxor %%xmm5, %%xmm5\n\t"
-                     "pxor %%xmm6, %%xmm6\n\tpxor %%xmm7, %%xmm7\n\tpxor %%xmm8, %%xmm8\n\t"
-                     "pxor %%xmm9, %%xmm9\n\tpxor %%xmm10, %%xmm10\n\tpxor %%xmm11, %%xmm11\n\t"
-                     "pxor %%xmm12, %%xmm12\n\tpxor %%xmm13, %%xmm13\n\t"
-                     "pxor %%xmm14, %%xmm14\n\tpxor %%xmm15, %%xmm15" ::
-                         : "memory");
-}
-#endif
-
-void zeroVectorRegisters()
-{
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (__builtin_cpu_supports("avx512f"))
-        zeroAvx512Registers();
-    if (__builtin_cpu_supports("avx"))
-        zeroAvxRegisters();
-    else
-        zeroSseRegisters();
-#endif
-}
-
-} // namespace
-
-Q_NEVER_INLINE void wipeStack()
-{
-    // Volatile, so the stores are not dropped as dead; never inlined, so the buffer lies below
-    // the caller's frame, where the frames of the calls it made used to be.
-    volatile char scratch[64 * 1024];
-    for (std::size_t i = 0; i < sizeof scratch; ++i)
-        scratch[i] = 0;
-    zeroVectorRegisters();
 }
 
 bool secretsEqual(const QByteArray &a, const QByteArray &b)

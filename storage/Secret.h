@@ -15,6 +15,11 @@ constexpr qsizetype maxSecretBytes = 2048;
 /// On success @p secret holds the trimmed value. The error message never quotes the secret.
 Error normalizeSecret(QByteArray &secret);
 
+/// Checks a key that was stored rather than typed (in the config file or the keychain) before it
+/// is moved: at most maxSecretBytes, and valid UTF-8, the only text a JSON file can hold. Never
+/// changes or quotes it; the message names neither provider nor place (callers add those).
+Error checkStoredSecret(const QByteArray &secret);
+
 /// A masked preview for people, e.g. "sk-ant-…9f3a". Short secrets show no characters at all.
 QString maskSecret(const QByteArray &secret);
 
@@ -27,11 +32,6 @@ void wipeSecret(QByteArray &secret);
 /// zeroBytes() and wipeSecret() for a decoded (UTF-16) copy of a secret.
 void zeroString(QString &text);
 void wipeString(QString &text);
-
-/// Overwrites the 64 KiB of stack below the caller's frame, where functions that returned
-/// (ours and libraries') may have left copies of a secret in local buffers, and on x86-64 the
-/// vector registers, which the next lazily bound call would save on the stack again.
-void wipeStack();
 
 /// Compares two secrets in time independent of where they differ.
 bool secretsEqual(const QByteArray &a, const QByteArray &b);

@@ -20,6 +20,9 @@ namespace {
 using RowState = ProviderListModel::RowState;
 using MessageKind = ProviderListModel::MessageKind;
 
+// The widest a provider's name is shown, in average characters; built-in names are far shorter.
+constexpr int maxLabelCharacters = 32;
+
 QColor messageColor(const QPalette &palette, MessageKind kind)
 {
     const bool dark = palette.color(QPalette::Window).lightnessF() < 0.5;
@@ -46,8 +49,19 @@ ProviderRow::ProviderRow(ProviderListModel &model, const QString &providerId, QW
     setObjectName(providerId + QStringLiteral("ProviderRow"));
     m_label = m_model.provider(row()).label;
 
-    m_nameLabel = new QLabel(m_label, this);
+    m_nameLabel = new QLabel(this);
     m_nameLabel->setObjectName(providerId + QStringLiteral("NameLabel"));
+    m_nameLabel->setTextFormat(Qt::PlainText);
+    // A declared provider's label comes from the config file, perhaps a cloned repository's: one
+    // too long is elided, so it cannot stretch the window past the screen; the full text stays in
+    // the tooltip and the accessible name.
+    const int maxLabelWidth = m_nameLabel->fontMetrics().averageCharWidth() * maxLabelCharacters;
+    m_shownLabel = m_nameLabel->fontMetrics().elidedText(m_label, Qt::ElideMiddle, maxLabelWidth);
+    m_nameLabel->setText(m_shownLabel);
+    m_nameLabel->setMaximumWidth(maxLabelWidth);
+    m_nameLabel->setAccessibleName(m_label);
+    if (m_shownLabel != m_label)
+        m_nameLabel->setToolTip(m_label);
     m_lineEdit = new SecretLineEdit(this);
     m_lineEdit->setObjectName(providerId + QStringLiteral("KeyLineEdit"));
     m_lineEdit->setAccessibleName(tr("%1 API key").arg(m_label));
@@ -111,7 +125,7 @@ int ProviderRow::row() const
 
 void ProviderRow::setMnemonic(QChar letter)
 {
-    QString text = m_label;
+    QString text = m_shownLabel;
     const qsizetype at = text.indexOf(letter, 0, Qt::CaseInsensitive);
     if (!letter.isNull() && at >= 0)
         text.insert(at, QLatin1Char('&'));
@@ -258,7 +272,7 @@ void ProviderRow::setStatus(const QString &text, int kind)
 void ProviderRow::updateHint()
 {
     const QString hint
-        = m_dirty ? keyFormatHint(m_providerId, m_label, m_lineEdit->text()) : QString();
+        = m_dirty ? keyFormatHint(m_providerId, m_shownLabel, m_lineEdit->text()) : QString();
     m_hintLabel->setText(hint);
     m_hintLabel->setVisible(!hint.isEmpty());
     QPalette palette = m_hintLabel->palette();

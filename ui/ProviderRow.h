@@ -61,6 +61,7 @@ private:
     QPointer<QMessageBox> m_removeConfirmation;
     QString m_providerId;
     QString m_label;
+    QString m_shownLabel; ///< m_label, elided when too wide for the window
     bool m_dirty = false;
     bool m_wasPending = true;
     int m_statusKind = 0;

@@ -51,8 +51,10 @@ QString description()
         "\n"
         "Exit codes:\n"
         "  0  ok\n"
-        "  1  failed; nothing was lost (e.g. a conflict or a key that did not verify)\n"
-        "  2  usage error (unknown command, provider or option; a rejected key)\n"
+        "  1  failed; nothing was lost (e.g. a conflict, a key that did not verify, output\n"
+        "     that could not be written)\n"
+        "  2  usage error (unknown command, provider or option; a rejected key; an export\n"
+        "     not confirmed)\n"
         "  3  keychain unavailable (no D-Bus session, no Secret Service, locked, denied,\n"
         "     timed out)\n"
         "  4  config file invalid (left untouched)");
@@ -126,8 +128,13 @@ Invocation parseArguments(const QStringList &arguments)
     QCommandLineParser parser;
     Options options;
     setUp(parser, options);
-    if (!parser.parse(arguments))
+    if (!parser.parse(arguments)) {
+        // QCommandLineParser's own text quotes the option, which may be a pasted key.
+        const QStringList unknown = parser.unknownOptionNames();
+        if (!unknown.isEmpty())
+            return usage(QStringLiteral("unknown option %1.").arg(quotedArgument(unknown.first())));
         return usage(parser.errorText());
+    }
     if (parser.isSet(QStringLiteral("help"))) {
         printOut(parser.helpText());
         return {};
@@ -161,8 +168,9 @@ Invocation parseArguments(const QStringList &arguments)
     } else if (!positional.isEmpty()) {
         invocation.command = positional.takeFirst();
         if (!commands.contains(invocation.command))
-            return usage(QStringLiteral("unknown command '%1'. Commands: %2.")
-                             .arg(invocation.command, commands.join(QStringLiteral(", "))));
+            return usage(
+                QStringLiteral("unknown command %1. Commands: %2.")
+                    .arg(quotedArgument(invocation.command), commands.join(QStringLiteral(", "))));
     }
 
     const bool takesProvider = invocation.command == QLatin1String("config:set")

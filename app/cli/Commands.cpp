@@ -70,9 +70,11 @@ int Commands::fail(const Error &error) const
 int Commands::run()
 {
     if (!m_invocation.projectDir.isEmpty() && !QFileInfo(m_invocation.projectDir).isDir())
-        return fail(Error::make(
-            ErrorCode::InvalidInput,
-            QStringLiteral("The project folder %1 does not exist.").arg(m_invocation.projectDir)));
+        return fail(Error::make(ErrorCode::InvalidInput,
+                                QStringLiteral("The project folder %1 does not exist.")
+                                    .arg(m_invocation.projectDir.contains(u'/')
+                                             ? m_invocation.projectDir
+                                             : quotedArgument(m_invocation.projectDir))));
     if (Error error = m_store->reload(); !error.ok())
         return fail(error);
     printWarnings(m_store->config().warnings());
@@ -106,10 +108,20 @@ bool Commands::resolveProvider(Provider &provider) const
         provider = *found;
         return true;
     }
-    printErr(QStringLiteral("choragen: unknown provider '%1'. Known providers: %2.\n"
-                            "  fix: declare it under \"providers\" in %3.\n")
-                 .arg(m_invocation.provider.left(64), m_registry->ids().join(QStringLiteral(", ")),
-                      m_store->configPath()));
+    // Only a well-formed id is repeated back: anything else may be a key pasted in its place.
+    if (isValidProviderId(m_invocation.provider)) {
+        printErr(QStringLiteral("choragen: unknown provider '%1'. Known providers: %2.\n"
+                                "  fix: declare it under \"providers\" in %3.\n")
+                     .arg(m_invocation.provider, m_registry->ids().join(QStringLiteral(", ")),
+                          m_store->configPath()));
+    } else {
+        printErr(QStringLiteral("choragen: the provider argument (%1 characters) is not a "
+                                "provider id. Known providers: %2.\n"
+                                "  fix: name a provider, and pipe the key on standard input, "
+                                "e.g. 'choragen config:set anthropic < key.txt'.\n")
+                     .arg(m_invocation.provider.size())
+                     .arg(m_registry->ids().join(QStringLiteral(", "))));
+    }
     return false;
 }
 
@@ -366,8 +378,9 @@ int Commands::exportKeys()
             return 2;
         }
         if (!confirm(QStringLiteral("Type 'yes' to continue: "))) {
+            // Like a missing --yes: no consent, a usage outcome (exit 2), nothing changed.
             printErr(QStringLiteral("Nothing was exported.\n"));
-            return 1;
+            return 2;
         }
     }
     QList<Provider> providers = m_registry->providers();
@@ -427,6 +440,13 @@ int Commands::set()
     const QString backend = store.keychain().name();
     printOut(QStringLiteral("Stored the key for %1 in %2.\n")
                  .arg(provider.id, locationLabel(result.location, backend)));
+    // Stored, but the file still says otherwise (an old key, no storage choice): not a success.
+    if (!result.fileError.ok())
+        return fail(Error::make(
+            result.fileError.code,
+            QStringLiteral("%1 was not updated (see the warning above).").arg(store.configPath()),
+            QStringLiteral("Make the file writable and run the command "
+                           "again.")));
     return 0;
 }
 
@@ -460,11 +480,11 @@ int Commands::get()
         return 1;
     }
     QByteArray line = info.secret + '\n';
-    std::fwrite(line.constData(), 1, std::size_t(line.size()), stdout);
-    std::fflush(stdout);
+    const bool written = writeOut(line);
     wipeSecret(line);
     wipeSecret(info.secret);
-    return 0;
+    // main() reports the failed write.
+    return written ? 0 : 1;
 }
 
 int Commands::unset()

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #ifdef Q_OS_WIN
 #include <io.h>
@@ -15,6 +16,21 @@
 
 namespace Choragen::Cli {
 
+QString quotedArgument(const QString &argument)
+{
+    // Names are short words of lower-case letters, digits and - : _ . (a key is longer, or has
+    // capitals or other characters).
+    bool plain = !argument.isEmpty() && argument.size() <= 32;
+    for (const QChar c : argument) {
+        plain = plain
+            && ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-' || c == u':'
+                || c == u'_' || c == u'.');
+    }
+    return plain
+        ? QStringLiteral("'%1'").arg(argument)
+        : QStringLiteral("(an argument of %1 characters, not repeated here)").arg(argument.size());
+}
+
 bool stdinIsTerminal()
 {
 #ifdef Q_OS_WIN
@@ -24,11 +40,43 @@ bool stdinIsTerminal()
 #endif
 }
 
+namespace {
+
+int stdoutError = 0;
+
+} // namespace
+
+bool writeOut(const QByteArray &bytes)
+{
+    errno = 0;
+    const bool written = std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout)
+            == std::size_t(bytes.size())
+        && std::fflush(stdout) == 0;
+    if (!written && stdoutError == 0)
+        stdoutError = errno != 0 ? errno : EIO;
+    return written;
+}
+
 void printOut(const QString &text)
 {
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout);
-    std::fflush(stdout);
+    writeOut(text.toUtf8());
+}
+
+int standardOutputError()
+{
+    return stdoutError;
+}
+
+int checkStandardOutput(int code)
+{
+    // Output may still sit in stdio's buffer; it has to reach the file or pipe to count.
+    if (std::fflush(stdout) != 0 && stdoutError == 0)
+        stdoutError = errno != 0 ? errno : EIO;
+    if (stdoutError == 0)
+        return code;
+    printErr(QStringLiteral("choragen: error: could not write to standard output: %1.\n")
+                 .arg(QString::fromLocal8Bit(std::strerror(stdoutError))));
+    return code == 0 ? 1 : code;
 }
 
 void printErr(const QString &text)

@@ -2,12 +2,16 @@
 // config:get's may contain it.
 #include "TestSupport.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace TestSupport;
 
@@ -352,7 +356,8 @@ private Q_SLOTS:
         const Run declined
             = runProgram(QStringLiteral("python3"), drive + at({QStringLiteral("config:export")}),
                          {}, cleanEnvironment());
-        QCOMPARE(declined.exitCode, 1);
+        // No consent, like a missing --yes: a usage outcome.
+        QCOMPARE(declined.exitCode, 2);
         QVERIFY(declined.out.contains("UNENCRYPTED"));
         QVERIFY(declined.out.contains("Nothing was exported"));
         QCOMPARE(readConfig(project()), before);
@@ -372,6 +377,236 @@ private Q_SLOTS:
         QVERIFY(lines.at(1).startsWith("[2/2] openai: done"));
         QVERIFY(run.out.contains("Moved 2 keys"));
         QVERIFY(!leaks(run));
+    }
+
+    void pastedKeyIsNeverEchoed_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        const QString key = QString::fromUtf8(canary);
+        QTest::newRow("set") << QStringList {QStringLiteral("config:set"), key};
+        QTest::newRow("get") << QStringList {QStringLiteral("config:get"), key};
+        QTest::newRow("unset") << QStringList {QStringLiteral("config:unset"), key};
+        QTest::newRow("as the command") << QStringList {key};
+        QTest::newRow("as an option") << QStringList {QStringLiteral("--") + key};
+        QTest::newRow("as a single-dash option") << QStringList {QStringLiteral("-") + key};
+        QTest::newRow("as the project folder")
+            << QStringList {QStringLiteral("--project"), key, QStringLiteral("config:status")};
+    }
+
+    void pastedKeyIsNeverEchoed()
+    {
+        QFETCH(QStringList, arguments);
+        const Run run = choragen(at(arguments), canary);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(!leaks(run), run.err.constData());
+        // What was wrong is still said, by the argument's length.
+        QVERIFY2(run.err.contains(QByteArray(QByteArray::number(canary.size()) + " characters")),
+                 run.err.constData());
+    }
+
+    void storedButFileNotUpdatedExitsOne()
+    {
+        // No file may grow (RLIMIT_FSIZE 0, which binds root too): the lock file cannot be
+        // written, so the config file cannot be updated after the keychain took the key.
+        const QString script = QStringLiteral("ulimit -f 0; trap '' XFSZ; exec \"$0\" \"$@\"");
+        const Run run
+            = runProgram(QStringLiteral("sh"),
+                         QStringList {QStringLiteral("-c"), script, choragenBinary()}
+                             + at({QStringLiteral("config:set"), QStringLiteral("anthropic"),
+                                   QStringLiteral("--storage"), QStringLiteral("keychain")}),
+                         canary, cleanEnvironment());
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("not updated"), run.err.constData());
+        QVERIFY(!leaks(run));
+        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == canary);
+    }
+
+    void stdoutWriteErrorsFail_data()
+    {
+        QTest::addColumn<QString>("script");
+        QTest::addColumn<QStringList>("arguments");
+        const QString full = QStringLiteral("exec \"$0\" \"$@\" > /dev/full");
+        // A reader that went away: the pipe's read end is closed before choragen writes.
+        const QString closed = QStringLiteral(
+            "exec python3 -c 'import os, subprocess, sys\n"
+            "r, w = os.pipe()\nos.close(r)\n"
+            "p = subprocess.run(sys.argv[1:], stdout=w)\n"
+            "sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)' \"$0\" \"$@\"");
+        QTest::newRow("status, full disk") << full << QStringList {QStringLiteral("config:status")};
+        QTest::newRow("get, full disk")
+            << full << QStringList {QStringLiteral("config:get"), QStringLiteral("anthropic")};
+        QTest::newRow("help, full disk") << full << QStringList {QStringLiteral("--help")};
+        QTest::newRow("status, closed pipe")
+            << closed << QStringList {QStringLiteral("config:status")};
+        QTest::newRow("get, closed pipe")
+            << closed << QStringList {QStringLiteral("config:get"), QStringLiteral("anthropic")};
+    }
+
+    void stdoutWriteErrorsFail()
+    {
+        QFETCH(QString, script);
+        QFETCH(QStringList, arguments);
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), canary)
+                     .exitCode,
+                 0);
+        const Run run = runProgram(QStringLiteral("sh"),
+                                   QStringList {QStringLiteral("-c"), script, choragenBinary()}
+                                       + at(arguments),
+                                   {}, cleanEnvironment());
+        QVERIFY2(run.exitCode != 0, run.err.constData());
+        // Killed by SIGPIPE would be 141 and say nothing.
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("could not write to standard output"), run.err.constData());
+        QVERIFY(!leaks(run));
+    }
+
+    void configThatIsNotARegularFileExitsFour()
+    {
+        QDir(project()).mkpath(QStringLiteral(".choragen"));
+        QCOMPARE(::mkfifo(QFile::encodeName(configPath(project())).constData(), 0600), 0);
+        for (const QStringList &arguments :
+             {QStringList {QStringLiteral("config:status")},
+              QStringList {QStringLiteral("config:get"), QStringLiteral("anthropic")},
+              QStringList {QStringLiteral("--migrate")}}) {
+            // Opening a FIFO without a writer would block: a hang ends here as a failure.
+            const Run run = choragen(at(arguments), {}, cleanEnvironment(), 15000);
+            QCOMPARE(run.exitCode, 4);
+            QVERIFY2(run.err.contains("not a regular file"), run.err.constData());
+        }
+        QVERIFY(!QFileInfo(configPath(project())).isFile());
+    }
+
+    void duplicateMembersExitFour()
+    {
+        const QByteArray ambiguous
+            = "{\"providers\": {\"anthropic\": {\"apiKey\": \"sk-ant-FAKE-CANARY-7f3e9a1b-A\",\n"
+              "  \"apiKey\": \"sk-ant-FAKE-CANARY-7f3e9a1b-B\"}}}\n";
+        writeConfig(project(), ambiguous);
+        for (const QStringList &arguments :
+             {QStringList {QStringLiteral("config:status")},
+              QStringList {QStringLiteral("--migrate")},
+              QStringList {QStringLiteral("config:set"), QStringLiteral("openai")}}) {
+            const Run run = choragen(at(arguments), canary);
+            QCOMPARE(run.exitCode, 4);
+            QVERIFY2(run.err.contains("config.json:2:3: duplicate member \"apiKey\""),
+                     run.err.constData());
+            QVERIFY(!leaks(run));
+        }
+        QCOMPARE(readConfig(project()), ambiguous);
+    }
+
+    void exportRefusesAKeyThatIsNotUtf8()
+    {
+        QCOMPARE(
+            choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), canary).exitCode,
+            0);
+        // Written by another tool: the keychain holds bytes, JSON only text.
+        const QByteArray notUtf8 = "sk-ant-FAKE-\xff\xfe-not-utf8";
+        QVERIFY(secretToolStore(QStringLiteral("anthropic"), notUtf8));
+        const QString copy = QDir(project()).filePath(QStringLiteral("copy.json"));
+        for (const QStringList &arguments :
+             {QStringList {QStringLiteral("config:export"), QStringLiteral("--output"), copy,
+                           QStringLiteral("--yes")},
+              QStringList {QStringLiteral("config:export"), QStringLiteral("--yes")}}) {
+            const Run run = choragen(at(arguments));
+            QVERIFY(!run.crashed);
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.contains("anthropic") && run.err.contains("not valid UTF-8"),
+                     run.err.constData());
+            QVERIFY(!run.all().contains("FAKE-\xff"));
+        }
+        QFile written(copy);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QByteArray copied = written.readAll();
+        QVERIFY(copied.contains(canary));
+        QVERIFY(!copied.contains("anthropic"));
+        QVERIFY(readConfig(project()).contains(canary));
+        QVERIFY(!readConfig(project()).contains("anthropic"));
+        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == notUtf8);
+    }
+
+    void exportRefusesAnOversizedKey()
+    {
+        QCOMPARE(
+            choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), canary).exitCode,
+            0);
+        // Only another tool can store one: config:set refuses it.
+        const QByteArray huge = "sk-ant-FAKE-" + QByteArray(3000, 'k');
+        QVERIFY(secretToolStore(QStringLiteral("anthropic"), huge));
+        const Run run = choragen(at({QStringLiteral("config:export"), QStringLiteral("--yes")}));
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("anthropic") && run.err.contains("at most 2048"),
+                 run.err.constData());
+        QVERIFY(!run.all().contains("kkkkkkkkkkkkkkkk"));
+        QVERIFY(readConfig(project()).contains(canary));
+        QVERIFY(!readConfig(project()).contains("kkkkkkkkkkkkkkkk"));
+        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == huge);
+    }
+
+    void migrationRefusesAnOversizedKeyAndMovesTheRest()
+    {
+        // An over-long value under "apiKeys" (the 0.1 format, still read): config:set would refuse
+        // it, so it can only come from a file.
+        const QByteArray huge = "sk-ant-FAKE-" + QByteArray(3000, 'k');
+        const QByteArray openai = fakeKey(QStringLiteral("openai"));
+        writeConfig(project(),
+                    "{\"apiKeys\": {\"anthropic\": \"" + huge + "\", \"openai\": \"" + openai
+                        + "\"}}");
+        const Run run = choragen(at({QStringLiteral("--migrate")}));
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("anthropic") && run.err.contains("at most 2048"),
+                 run.err.constData());
+        QVERIFY(!run.all().contains("kkkkkkkkkkkkkkkk"));
+        QVERIFY(secretToolLookup(QStringLiteral("openai")) == openai);
+        bool found = true;
+        secretToolLookup(QStringLiteral("anthropic"), &found);
+        QVERIFY(!found);
+        QVERIFY(readConfig(project()).contains(huge));
+        QVERIFY(!readConfig(project()).contains(openai));
+    }
+
+    void commandsRunUnderAnotherAllocator()
+    {
+#if defined(__SANITIZE_ADDRESS__)
+        QSKIP("AddressSanitizer's allocator must come first; another cannot be preloaded");
+#endif
+        // Debian's libjemalloc2 (scripts/setup-deps.sh), in the multiarch folder.
+        QString jemalloc;
+        for (const QString &dir : QDir(QStringLiteral("/usr/lib")).entryList(QDir::Dirs)) {
+            const QString candidate = QStringLiteral("/usr/lib/%1/libjemalloc.so.2").arg(dir);
+            if (QFileInfo::exists(candidate))
+                jemalloc = candidate;
+        }
+        QVERIFY2(!jemalloc.isEmpty(), "libjemalloc2 is missing: run scripts/setup-deps.sh");
+        QProcessEnvironment env = cleanEnvironment();
+        env.insert(QStringLiteral("LD_PRELOAD"), jemalloc);
+
+        const Run status = choragen(at({QStringLiteral("config:status")}), {}, env);
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY(status.out.contains("PROVIDER"));
+        const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}),
+                                 canary + "\n", env);
+        QCOMPARE(set.exitCode, 0);
+        QVERIFY(set.out.contains("Stored the key for anthropic"));
+        const Run get
+            = choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}), {}, env);
+        QCOMPARE(get.exitCode, 0);
+        QCOMPARE(get.out, canary + "\n");
+        const Run unset
+            = choragen(at({QStringLiteral("config:unset"), QStringLiteral("anthropic")}), {}, env);
+        QCOMPARE(unset.exitCode, 0);
+        QVERIFY(unset.out.contains("Removed the key for anthropic"));
+        const QByteArray openai = fakeKey(QStringLiteral("openai"));
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"),
+                              QStringLiteral("--storage"), QStringLiteral("file")}),
+                          openai, env)
+                     .exitCode,
+                 0);
+        const Run migrate = choragen(at({QStringLiteral("--migrate")}), {}, env);
+        QCOMPARE(migrate.exitCode, 0);
+        QVERIFY(migrate.out.contains("Moved 1 key"));
+        QVERIFY(secretToolLookup(QStringLiteral("openai")) == openai);
+        QVERIFY(!readConfig(project()).contains(openai));
     }
 };
 

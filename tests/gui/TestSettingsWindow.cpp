@@ -309,6 +309,25 @@ private Q_SLOTS:
         QCOMPARE(m_window->storageBadge()->text(), u"File"_s);
     }
 
+    void longProviderLabelIsElided()
+    {
+        // A label from a cloned repository's config may be any length.
+        const QString label = u"A provider with a very long name "_s.repeated(15).trimmed();
+        m_project->writeConfig(
+            u"{\"providers\": {\"verbose\": {\"label\": \"%1\"}}}"_s.arg(label).toUtf8());
+        open();
+        QLabel *name = m_window->row(u"verbose"_s)->nameLabel();
+        QVERIFY(name->text().contains(QChar(0x2026)));
+        QVERIFY(name->width() < name->fontMetrics().horizontalAdvance(label) / 4);
+        QCOMPARE(name->toolTip(), label);
+        QCOMPARE(name->accessibleName(), label);
+        // The window is not stretched by it: shown whole, the label alone would be wider.
+        QVERIFY2(m_window->width() < name->fontMetrics().horizontalAdvance(label) / 2,
+                 qPrintable(QString::number(m_window->width())));
+        // Built-in names are short and shown whole.
+        QCOMPARE(m_window->row(u"anthropic"_s)->nameLabel()->text().remove(u'&'), u"Anthropic"_s);
+    }
+
 private:
     void open()
     {

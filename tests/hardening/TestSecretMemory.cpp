@@ -1,13 +1,17 @@
-// Keys do not outlive their use in choragen's memory: each command runs under ptrace, is stopped
-// as it exits (PTRACE_EVENT_EXIT, memory still intact), and every writable mapping is searched
-// for the key, as UTF-8 and as UTF-16. A copy left in freed memory is what a later core dump,
-// swap or memory disclosure bug would show.
+// Keys do not outlive their use in the buffers choragen owns: each command runs under ptrace, is
+// stopped as it exits (PTRACE_EVENT_EXIT, memory still intact), and every writable mapping is
+// searched for the key, as UTF-8 and as UTF-16.
 //
-// What makes this hold: choragen wipes the buffers it owns, reads standard input unbuffered,
-// lets no object holding a key live until exit, and on Linux zeroes every heap block as it is
-// freed (app/ZeroOnFree.cpp), which covers the copies Qt, QtKeychain and nlohmann::json free
-// without wiping. Under AddressSanitizer, whose allocator replaces that, the sanitizer's own
-// free fill (ASAN_OPTIONS max_free_fill_size, set below) stands in for it.
+// What this can assert: choragen wipes the buffers it owns (Choragen::wipeSecret), reads
+// standard input unbuffered and lets no object holding a key live until exit. It cannot assert
+// more: copies that libraries make and free without wiping (a QtKeychain write job's key,
+// nlohmann::json's strings while a file with keys is parsed or written) stay in freed heap
+// memory until reused, and choragen does not replace the allocator to hide them (see SECURITY.md,
+// "Short-lived secrets"). So only commands whose key passes through choragen's own buffers and
+// libsecret's wiped memory are scanned: status, status --json and unset, which read the key from
+// the keychain. config:set, the exports and --migrate hand the key to QtKeychain or nlohmann and
+// are not asserted here. Under AddressSanitizer, whose quarantine keeps freed blocks, its free
+// fill (ASAN_OPTIONS max_free_fill_size, set below) stands for the reuse that overwrites them.
 #include "TestSupport.h"
 
 #include <QFile>
@@ -203,11 +207,6 @@ private Q_SLOTS:
         QVERIFY(*scan.copies > 0);
     }
 
-    void setLeavesNoCopy()
-    {
-        verifyNoCopyLeft({QStringLiteral("config:set"), QStringLiteral("anthropic")}, key);
-    }
-
     void statusLeavesNoCopy()
     {
         QCOMPARE(
@@ -216,37 +215,6 @@ private Q_SLOTS:
         verifyNoCopyLeft({QStringLiteral("config:status")});
         verifyNoCopyLeft({QStringLiteral("config:status"), QStringLiteral("--json")});
         verifyNoCopyLeft({QStringLiteral("config:unset"), QStringLiteral("anthropic")});
-    }
-
-    void exportLeavesNoCopy()
-    {
-        QCOMPARE(
-            choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), key).exitCode,
-            0);
-        const QString copy = m_project->filePath(QStringLiteral("copy.json"));
-        // A copy elsewhere, then the move back into the file: both write the key, and neither
-        // needs it in memory afterwards.
-        verifyNoCopyLeft({QStringLiteral("config:export"), QStringLiteral("--output"), copy,
-                          QStringLiteral("--yes")});
-        verifyNoCopyLeft({QStringLiteral("config:export"), QStringLiteral("--yes")});
-        QFile file(m_project->filePath(QStringLiteral(".choragen/config.json")));
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(file.readAll().contains(key));
-    }
-
-    void migrateLeavesNoCopy()
-    {
-        writeConfig(m_project->path(),
-                    "{\"providers\": {\"anthropic\": {\"apiKey\": \"" + key + "\"}}}");
-        const ExitScan scan = scanAtExit(at({QStringLiteral("--migrate")}), {});
-        QVERIFY(scan.stoppedAtExit);
-        QCOMPARE(scan.exitCode, 0);
-        if (!scan.copies)
-            QSKIP("the memory of a stopped child cannot be read here");
-        // The key passed through the file's bytes, nlohmann::json's strings, the write job and
-        // the read-back that verifies it.
-        QCOMPARE(*scan.copies, qsizetype(0));
-        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == key);
     }
 };
 

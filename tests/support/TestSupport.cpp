@@ -70,6 +70,25 @@ QByteArray secretToolLookupAccount(const QString &account, bool *found)
     return out;
 }
 
+bool secretToolStore(const QString &providerId, const QByteArray &secret)
+{
+    const QString account = providerId + QStringLiteral("-api-key");
+    QProcess process;
+    process.start(QStringLiteral("secret-tool"),
+                  {QStringLiteral("store"), QStringLiteral("--label"), account,
+                   QStringLiteral("service"), QStringLiteral("choragen"), QStringLiteral("account"),
+                   account, QStringLiteral("username"), account, QStringLiteral("server"),
+                   QStringLiteral("choragen"), QStringLiteral("user"), account,
+                   QStringLiteral("type"), QStringLiteral("plaintext")});
+    if (!process.waitForStarted(30000))
+        return false;
+    // secret-tool stores what it reads on standard input, without a trailing newline if none.
+    process.write(secret);
+    process.closeWriteChannel();
+    process.waitForFinished(30000);
+    return process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
+}
+
 void clearKeychain()
 {
     QProcess process;

@@ -38,6 +38,9 @@ Run choragen(const QStringList &arguments, const QByteArray &input = {},
 QByteArray secretToolLookup(const QString &providerId, bool *found = nullptr);
 /// The same for a whole account name, e.g. "openai-api-key@work" (a key profile's entry).
 QByteArray secretToolLookupAccount(const QString &account, bool *found = nullptr);
+/// Stores @p secret, byte for byte, as the keychain entry of @p providerId, the way another tool
+/// would (`secret-tool store` with the attributes of DESIGN.md); true when it was stored.
+bool secretToolStore(const QString &providerId, const QByteArray &secret);
 /// Deletes every keychain entry with server=choragen (ours), so each test starts clean.
 void clearKeychain();
 

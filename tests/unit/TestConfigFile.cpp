@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -615,6 +616,165 @@ private Q_SLOTS:
         first.release();
         QVERIFY(second.acquire(200).ok());
     }
+
+    void duplicateMembersAreRefusedWithPosition_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("position");
+        QTest::addColumn<QString>("member");
+        QTest::newRow("two keys for one provider")
+            << QByteArray("{\"providers\": {\"anthropic\": {\"apiKey\": \"sk-ant-FAKE-A\",\n"
+                          "  \"apiKey\": \"sk-ant-FAKE-B\"}}}\n")
+            << u":2:3:"_s << u"\"apiKey\""_s;
+        QTest::newRow("two providers members")
+            << QByteArray("{\n  \"providers\": {\"anthropic\": {\"apiKey\": \"sk-ant-FAKE-A\"}},\n"
+                          "  \"providers\": {\"openai\": {\"apiKey\": \"sk-FAKE-B\"}}\n}\n")
+            << u":3:3:"_s << u"\"providers\""_s;
+        QTest::newRow("nested in an array")
+            << QByteArray("{\"list\": [{\"a\": 1}, {\"a\": 1, \"a\": 2}]}") << u":1:30:"_s
+            << u"name"_s;
+        QTest::newRow("a name the format does not define is not quoted")
+            << QByteArray("{\"sk-ant-FAKE/x\": 1, \"sk-ant-FAKE/x\": 2}") << u":1:22:"_s
+            << u"name"_s;
+    }
+
+    void duplicateMembersAreRefusedWithPosition()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, position);
+        QFETCH(QString, member);
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, content);
+        ConfigFile config(path);
+        const Error error = config.load();
+        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
+        QVERIFY2(error.message.contains(path + position), qPrintable(error.message));
+        QVERIFY2(error.message.contains(u"duplicate member "_s + member),
+                 qPrintable(error.message));
+        // Values are never quoted.
+        QVERIFY(!error.message.contains(u"FAKE-"_s));
+        QCOMPARE(readRaw(path), content);
+    }
+
+    void sameNamesInDifferentObjectsAreFine()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(
+            dir,
+            "{\"providers\": {\"anthropic\": {\"apiKey\": \"a\"}, \"openai\": {\"apiKey\": \"b\"}},"
+            " \"x\": [{\"apiKey\": 1}, {\"apiKey\": 2}]}");
+        ConfigFile config(path);
+        const Error error = config.load();
+        QVERIFY2(error.ok(), qPrintable(error.message));
+    }
+
+#ifdef Q_OS_UNIX
+    void nonRegularFileIsRefusedWithoutOpening_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("fifo") << u"fifo"_s;
+        QTest::newRow("link to a fifo") << u"link to fifo"_s;
+        QTest::newRow("device") << u"device"_s;
+    }
+
+    void nonRegularFileIsRefusedWithoutOpening()
+    {
+        QFETCH(QString, kind);
+        QTemporaryDir dir;
+        QDir(dir.path()).mkpath(u".choragen"_s);
+        const QString path = dir.filePath(u".choragen/config.json"_s);
+        const QString fifo = kind == u"link to fifo"_s ? dir.filePath(u"elsewhere"_s) : path;
+        if (kind == u"device"_s) {
+            QVERIFY(QFile::link(u"/dev/zero"_s, path));
+        } else {
+            QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+            if (fifo != path)
+                QVERIFY(QFile::link(fifo, path));
+        }
+        // Opening a FIFO with no writer blocks for ever: load() must refuse before it opens.
+        ConfigFile config(path);
+        const Error error = config.load();
+        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
+        QVERIFY2(error.message.contains(u"not a regular file"_s), qPrintable(error.message));
+    }
+
+    void lockFileThatIsAFifoIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        QCOMPARE(::mkfifo(QFile::encodeName(path + u".lock"_s).constData(), 0600), 0);
+        // Reading it to find its owner would block for ever.
+        ConfigLock lock(path);
+        const Error error = lock.acquire(200);
+        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
+        QVERIFY2(error.message.contains(u"not a regular file"_s), qPrintable(error.message));
+    }
+
+    void guardFileThatIsAFifoIsNotWaitedOn()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        const QString lockPath = path + u".lock"_s;
+        QFile lock(lockPath);
+        QVERIFY(lock.open(QIODevice::WriteOnly));
+        QVERIFY(lock.setFileTime(QDateTime::currentDateTime().addSecs(-60),
+                                 QFileDevice::FileModificationTime));
+        lock.close();
+        QCOMPARE(::mkfifo(QFile::encodeName(lockPath + u".rmlock"_s).constData(), 0600), 0);
+        // The ownerless lock is not removed without its guard, and the wait ends on time.
+        ConfigLock configLock(path);
+        QCOMPARE(configLock.acquire(300).code, ErrorCode::LockBusy);
+        QVERIFY(QFileInfo::exists(lockPath));
+    }
+
+    void guardedStaleLockRemovalWaitsForTheGuard()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        const QString lockPath = path + u".lock"_s;
+        QFile lock(lockPath);
+        QVERIFY(lock.open(QIODevice::WriteOnly));
+        QVERIFY(lock.setFileTime(QDateTime::currentDateTime().addSecs(-60),
+                                 QFileDevice::FileModificationTime));
+        lock.close();
+        // Another contender is deciding about the same ownerless lock: its decision counts, and
+        // nobody else may remove the lock file meanwhile.
+        QLockFile guard(lockPath + u".rmlock"_s);
+        QVERIFY(guard.tryLock(0));
+        ConfigLock configLock(path);
+        QCOMPARE(configLock.acquire(500).code, ErrorCode::LockBusy);
+        QVERIFY(QFileInfo::exists(lockPath));
+        guard.unlock();
+        const Error error = configLock.acquire(3000);
+        QVERIFY2(error.ok(), qPrintable(error.message));
+    }
+
+    void symlinkedConfigIsLockedAtItsTarget()
+    {
+        QTemporaryDir dir;
+        QDir(dir.path()).mkpath(u"shared"_s);
+        const QString real = dir.filePath(u"shared/config.json"_s);
+        QFile file(real);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{}");
+        file.close();
+        // Two projects share one config through links; their writers must exclude each other.
+        QDir(dir.path()).mkpath(u"a/.choragen"_s);
+        QDir(dir.path()).mkpath(u"b/.choragen"_s);
+        const QString linkA = dir.filePath(u"a/.choragen/config.json"_s);
+        const QString linkB = dir.filePath(u"b/.choragen/config.json"_s);
+        QVERIFY(QFile::link(real, linkA));
+        QVERIFY(QFile::link(real, linkB));
+        ConfigLock first(linkA);
+        QVERIFY(first.acquire().ok());
+        QVERIFY(QFileInfo::exists(real + u".lock"_s));
+        QVERIFY(!QFileInfo::exists(linkA + u".lock"_s));
+        ConfigLock second(linkB);
+        QCOMPARE(second.acquire(200).code, ErrorCode::LockBusy);
+        first.release();
+        QVERIFY(second.acquire(200).ok());
+    }
+#endif
 };
 
 QTEST_GUILESS_MAIN(TestConfigFile)
