@@ -1,0 +1,80 @@
+#include "ProjectExposure.h"
+
+#include "CredentialStore.h"
+#include "Secret.h"
+
+#include <QPointer>
+
+#include <memory>
+
+namespace Choragen {
+
+namespace {
+
+struct Gathering
+{
+    QPointer<CredentialStore> store;
+    QList<Provider> providers;
+    QList<KeyInUse> keys;
+    QPointer<QObject> context;
+    std::function<void(ExposureReport)> done;
+
+    ~Gathering()
+    {
+        for (KeyInUse &key : keys)
+            wipeSecret(key.second);
+    }
+};
+
+void add(QList<KeyInUse> &keys, const QString &providerId, const QByteArray &secret)
+{
+    if (secret.isEmpty())
+        return;
+    for (const KeyInUse &key : keys) {
+        if (key.first == providerId && secretsEqual(key.second, secret))
+            return;
+    }
+    keys << KeyInUse {providerId, secret};
+}
+
+// One lookup at a time, in provider order, then the git checks on a worker thread.
+void next(const std::shared_ptr<Gathering> &gathering, int index)
+{
+    CredentialStore *store = gathering->store;
+    if (!store || !gathering->context)
+        return;
+    if (index >= gathering->providers.size()) {
+        const bool fileHoldsKeys = !store->config().apiKeyProviders().isEmpty();
+        checkExposureAsync(store->configPath(), gathering->keys, fileHoldsKeys, gathering->context,
+                           gathering->done);
+        return;
+    }
+    const Provider provider = gathering->providers.at(index);
+    if (!provider.needsKey)
+        return next(gathering, index + 1);
+    store->lookup(provider, gathering->context, [gathering, index, provider](KeyInfo info) {
+        add(gathering->keys, provider.id, info.secret);
+        if (gathering->store) {
+            QByteArray inFile = gathering->store->config().apiKey(provider.id);
+            add(gathering->keys, provider.id, inFile);
+            wipeSecret(inFile);
+        }
+        wipeSecret(info.secret);
+        next(gathering, index + 1);
+    });
+}
+
+} // namespace
+
+void checkProjectExposure(CredentialStore &store, const QList<Provider> &providers,
+                          QObject *context, std::function<void(ExposureReport)> done)
+{
+    auto gathering = std::make_shared<Gathering>();
+    gathering->store = &store;
+    gathering->providers = providers;
+    gathering->context = context;
+    gathering->done = std::move(done);
+    next(gathering, 0);
+}
+
+} // namespace Choragen
