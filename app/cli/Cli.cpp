@@ -14,6 +14,7 @@ const QStringList commands = {
     QStringLiteral("config:secure"), QStringLiteral("config:export"),
     QStringLiteral("config:status"), QStringLiteral("config:set"),
     QStringLiteral("config:get"),    QStringLiteral("config:unset"),
+    QStringLiteral("config:doctor"),
 };
 
 QString description()
@@ -34,13 +35,17 @@ QString description()
         "                              terminal); --storage keychain|file picks the place\n"
         "  config:get PROVIDER         print the effective key, for scripts\n"
         "  config:unset PROVIDER       delete the key from the keychain and the file\n"
+        "  config:doctor [--json]      check the whole setup: keychain round trip, the\n"
+        "                              file's permissions, overrides, conflicts, and keys\n"
+        "                              exposed through git; changes nothing\n"
         "\n"
         "Keys are read from the provider's environment variable first, then the keychain,\n"
         "then the file <project>/.choragen/config.json.\n"
         "\n"
         "Exit codes:\n"
         "  0  ok\n"
-        "  1  failed; nothing was lost (e.g. a conflict or a key that did not verify)\n"
+        "  1  failed; nothing was lost (e.g. a conflict or a key that did not verify);\n"
+        "     config:doctor found a problem\n"
         "  2  usage error (unknown command, provider or option; a rejected key)\n"
         "  3  keychain unavailable (no D-Bus session, no Secret Service, locked, denied,\n"
         "     timed out)\n"
@@ -59,7 +64,8 @@ struct Options
                                QStringLiteral("With --migrate: show what would move; change "
                                               "nothing.")};
     QCommandLineOption json {QStringLiteral("json"),
-                             QStringLiteral("With config:status: print one JSON object.")};
+                             QStringLiteral("With config:status or config:doctor: print one "
+                                            "JSON object.")};
     QCommandLineOption yes {QStringLiteral("yes"),
                             QStringLiteral("With config:export: do not ask for confirmation.")};
     QCommandLineOption output {QStringLiteral("output"),
@@ -164,8 +170,8 @@ Invocation parseArguments(const QStringList &arguments)
     };
     if (!onlyWith(options.dryRun, {QStringLiteral("config:secure")}))
         return usage(QStringLiteral("--dry-run goes with --migrate / config:secure."));
-    if (!onlyWith(options.json, {QStringLiteral("config:status")}))
-        return usage(QStringLiteral("--json goes with config:status."));
+    if (!onlyWith(options.json, {QStringLiteral("config:status"), QStringLiteral("config:doctor")}))
+        return usage(QStringLiteral("--json goes with config:status or config:doctor."));
     if (!onlyWith(options.yes, {QStringLiteral("config:export")}))
         return usage(QStringLiteral("--yes goes with config:export."));
     if (!onlyWith(options.output, {QStringLiteral("config:export")}))
