@@ -48,6 +48,14 @@ bool isValidJsonObject(const QByteArray &content);
 /// An obviously fake key, distinct per provider and number.
 QByteArray fakeKey(const QString &providerId, int number = 0);
 
+/// Runs `git -c user.name=… -c user.email=… ARGUMENTS` in @p workDir (a fixed identity and
+/// date, so tests need no git configuration of their own).
+Run git(const QString &workDir, const QStringList &arguments);
+/// `git init` in @p workDir; true when it worked.
+bool gitInit(const QString &workDir);
+/// `git add -A` and a commit with @p message in @p workDir; returns the commit's short hash.
+QString gitCommitAll(const QString &workDir, const QString &message);
+
 /// True when a Secret Service answers on the session bus (make test provides one).
 bool secretServiceRunning();
 
