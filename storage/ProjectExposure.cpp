@@ -37,7 +37,8 @@ void add(QList<KeyInUse> &keys, const QString &providerId, const QByteArray &sec
     keys << KeyInUse {providerId, secret};
 }
 
-// One lookup at a time, in provider order, then the git checks on a worker thread.
+// One keychain read at a time, in provider order, then the git checks on a worker thread. The
+// config is the store's as last loaded: reloading here could pull it from under a migration.
 void next(const std::shared_ptr<Gathering> &gathering, int index)
 {
     CredentialStore *store = gathering->store;
@@ -52,16 +53,24 @@ void next(const std::shared_ptr<Gathering> &gathering, int index)
     const Provider provider = gathering->providers.at(index);
     if (!provider.needsKey)
         return next(gathering, index + 1);
-    store->lookup(provider, gathering->context, [gathering, index, provider](KeyInfo info) {
-        add(gathering->keys, provider.id, info.secret);
-        if (gathering->store) {
-            QByteArray inFile = gathering->store->config().apiKey(provider.id);
-            add(gathering->keys, provider.id, inFile);
-            wipeSecret(inFile);
-        }
-        wipeSecret(info.secret);
-        next(gathering, index + 1);
-    });
+    QByteArray fromEnv = environmentKey(provider);
+    add(gathering->keys, provider.id, fromEnv);
+    wipeSecret(fromEnv);
+    QByteArray inFile = store->config().apiKey(provider.id);
+    add(gathering->keys, provider.id, inFile);
+    wipeSecret(inFile);
+    // "file" never consults the shared keychain (DESIGN.md, where a key comes from); a keychain
+    // found unusable is not asked again, once per key.
+    const bool keychainUnusable = store->lastProbe() && !store->lastProbe()->available;
+    if (store->configuredMode() == StorageMode::File || keychainUnusable)
+        return next(gathering, index + 1);
+    store->keychain().readIfPresent(
+        provider.id, gathering->context,
+        [gathering, index, provider](const Error &error, const QByteArray &secret) {
+            if (error.ok())
+                add(gathering->keys, provider.id, secret);
+            next(gathering, index + 1);
+        });
 }
 
 } // namespace

@@ -530,6 +530,8 @@ int Commands::unset()
 ExposureReport Commands::exposure()
 {
     CredentialStore &store = *m_store;
+    // The keys as they are now, after whatever the command changed.
+    store.reload();
     const QList<Provider> providers = m_registry->providers();
     return await<ExposureReport>(
         Start<ExposureReport>([&](QObject *context, std::function<void(ExposureReport)> done) {
