@@ -13,6 +13,7 @@ class QVBoxLayout;
 
 namespace Choragen {
 
+class ExposureWarnings;
 class Migrator;
 class ProviderListModel;
 class ProviderRow;
@@ -39,6 +40,7 @@ public:
     QPushButton *migrateButton() const { return m_migrateButton; }
     QPushButton *exportButton() const { return m_exportButton; }
     QPushButton *checkAgainButton() const { return m_checkAgainButton; }
+    ExposureWarnings *exposureWarnings() const { return m_exposureWarnings; }
 
     // Opens the migration wizard over this window (or on its own while the window is hidden).
     MigrationWizard *openMigrationWizard();
@@ -75,6 +77,7 @@ private:
     QPushButton *m_checkAgainButton = nullptr;
     QPushButton *m_closeButton = nullptr;
     QPointer<MigrationWizard> m_wizard;
+    ExposureWarnings *m_exposureWarnings = nullptr;
     QPointer<QMessageBox> m_exportConfirmation;
     Migrator *m_exporter = nullptr;
     bool m_exporting = false;
