@@ -356,7 +356,8 @@ Error ConfigFile::load()
 
     m_json = std::move(parsed);
     m_exists = true;
-    tightenPermissions();
+    if (m_tighten)
+        tightenPermissions();
     return Error::none();
 }
 

@@ -79,6 +79,8 @@ public:
 
     /// Reloads the config from disk.
     Error reload();
+    /// See ConfigFile::setTightenPermissions(); for config:doctor, which changes nothing.
+    void setTightenPermissions(bool tighten) { m_config.setTightenPermissions(tighten); }
     const ConfigFile &config() const { return m_config; }
     /// The configured mode; nullopt when nothing has been decided yet.
     std::optional<StorageMode> configuredMode() const { return m_config.storageMode(); }

@@ -82,6 +82,8 @@ Doctor::~Doctor() = default;
 
 int Doctor::run()
 {
+    // Loose permissions are reported below, not fixed behind the user's back.
+    m_store.setTightenPermissions(false);
     checkConfigFile();
     checkKeychain();
     if (!m_configInvalid) {
@@ -108,7 +110,6 @@ void Doctor::checkConfigFile()
     const QFileInfo file(path);
     const QString folder = file.absolutePath();
 
-    // Looked at before the file is read: reading tightens loose permissions.
     DoctorCheck permissions {QStringLiteral("permissions"), QStringLiteral("Permissions")};
 #ifdef Q_OS_WIN
     permissions.detail

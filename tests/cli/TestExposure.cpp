@@ -325,7 +325,9 @@ private Q_SLOTS:
                  false);
         QCOMPARE(check(report, QStringLiteral("environment")).value(QStringLiteral("ok")).toBool(),
                  false);
+        // The doctor changes nothing: not even the permissions it found too loose.
         QVERIFY(QFile::exists(leftover.fileName()));
+        QVERIFY(QFile::permissions(configPath(repo())) & QFileDevice::ReadOther);
     }
 
     void doctorExitCodes()
