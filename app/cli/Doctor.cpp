@@ -58,6 +58,7 @@ QString randomHex(int bytes)
     return QString::fromLatin1(random.toHex());
 }
 
+#ifndef Q_OS_WIN
 // Qt's permission flags as a Unix mode, e.g. 0644.
 int unixMode(QFileDevice::Permissions permissions)
 {
@@ -69,6 +70,7 @@ QString octal(int mode)
 {
     return QStringLiteral("0%1").arg(mode, 3, 8, QLatin1Char('0'));
 }
+#endif
 
 } // namespace
 
