@@ -120,6 +120,7 @@ SettingsWindow::SettingsWindow(ProviderListModel &model, QWidget *parent)
     m_exposureWarnings = new ExposureWarnings(m_model, this);
     layout->addWidget(m_exposureWarnings);
     connect(&m_model, &ProviderListModel::settled, m_exposureWarnings, &ExposureWarnings::refresh);
+    m_exposureWarnings->refresh();
     layout->addSpacing(6);
     layout->addWidget(rowsTitle);
     layout->addWidget(scroll, 1);

@@ -193,9 +193,16 @@ void Doctor::checkKeychain()
             store.probeKeychain(context, done);
         }));
     if (!status.available) {
-        check.ok = false;
-        check.detail = QStringLiteral("%1: %2").arg(status.backend, status.reason.message);
-        check.fix = status.reason.fix;
+        // A project that chose the file does not need the keychain: worth a line, not a failure.
+        const bool needed = store.configuredMode() != StorageMode::File;
+        check.ok = !needed;
+        check.detail = QStringLiteral("%1: %2%3")
+                           .arg(status.backend, status.reason.message,
+                                needed ? QString()
+                                       : QStringLiteral(" (not used: this project keeps its keys "
+                                                        "in the file)"));
+        if (needed)
+            check.fix = status.reason.fix;
         m_keychainUnavailable = store.configuredMode() == StorageMode::Keychain;
         m_checks << check;
         return;

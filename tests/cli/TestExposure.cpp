@@ -346,6 +346,12 @@ private Q_SLOTS:
         const Run noKeychain = choragen(at({QStringLiteral("config:doctor")}), {}, env);
         QCOMPARE(noKeychain.exitCode, 3);
         QVERIFY(noKeychain.out.contains("[PROBLEM] Keychain round trip"));
+
+        // A project that keeps its keys in the file does not need the keychain.
+        writeConfig(repo(), R"({"credentialStorage": "file"})");
+        const Run fileMode = choragen(at({QStringLiteral("config:doctor")}), {}, env);
+        QCOMPARE(fileMode.exitCode, 0);
+        QVERIFY(fileMode.out.contains("[ok]      Keychain round trip"));
     }
 };
 
