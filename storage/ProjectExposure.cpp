@@ -16,6 +16,7 @@ struct Gathering
     QPointer<CredentialStore> store;
     QList<Provider> providers;
     QList<KeyInUse> keys;
+    bool keychainFailed = false; ///< a read could not be answered: do not wait on it once per key
     QPointer<QObject> context;
     std::function<void(ExposureReport)> done;
 
@@ -61,7 +62,8 @@ void next(const std::shared_ptr<Gathering> &gathering, int index)
     wipeSecret(inFile);
     // "file" never consults the shared keychain (DESIGN.md, where a key comes from); a keychain
     // found unusable is not asked again, once per key.
-    const bool keychainUnusable = store->lastProbe() && !store->lastProbe()->available;
+    const bool keychainUnusable
+        = gathering->keychainFailed || (store->lastProbe() && !store->lastProbe()->available);
     if (store->configuredMode() == StorageMode::File || keychainUnusable)
         return next(gathering, index + 1);
     store->keychain().readIfPresent(
@@ -69,6 +71,8 @@ void next(const std::shared_ptr<Gathering> &gathering, int index)
         [gathering, index, provider](const Error &error, const QByteArray &secret) {
             if (error.ok())
                 add(gathering->keys, provider.id, secret);
+            else if (error.isKeychainUnavailable())
+                gathering->keychainFailed = true;
             next(gathering, index + 1);
         });
 }
