@@ -140,11 +140,13 @@ QByteArray toBytes(const std::string &text)
 // to resolve.
 void upgradeLegacyKeys(ordered_json &json)
 {
-    const auto legacy = json.find(kApiKeys);
-    if (legacy == json.end() || !legacy->is_object())
+    const auto found = json.find(kApiKeys);
+    if (found == json.end() || !found->is_object())
         return;
+    // A copy: adding `providers` below reallocates the ordered members and would invalidate it.
+    const ordered_json legacy = *found;
     std::vector<std::string> moved;
-    for (const auto &[id, value] : legacy->items()) {
+    for (const auto &[id, value] : legacy.items()) {
         if (!value.is_string())
             continue;
         const std::string current = currentKey(json, id);
