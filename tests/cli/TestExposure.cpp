@@ -210,6 +210,29 @@ private Q_SLOTS:
         verifyNoFileHoldsCanary(false);
     }
 
+    // A cloned config must never choose where a user goes to paste a key: no link for it.
+    void declaredProviderGetsNoLink()
+    {
+        writeConfig(repo(),
+                    "{\"providers\": {\"mistral\": {\"label\": \"Mistral\", "
+                    "\"env\": \"MISTRAL_API_KEY\", \"apiKey\": \""
+                        + canary + "\"}}}");
+        const QString commit = gitCommitAll(repo(), QStringLiteral("add config"));
+        const Run status
+            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
+        QVERIFY(!leaks(status));
+        const QJsonObject exposure = provider(json(status), QStringLiteral("mistral"))
+                                         .value(QStringLiteral("exposure"))
+                                         .toObject();
+        QCOMPARE(exposure.value(QStringLiteral("committed")).toBool(), true);
+        QCOMPARE(exposure.value(QStringLiteral("commit")).toString(), commit);
+        QVERIFY(!exposure.contains(QStringLiteral("rotate")));
+        const Run text = choragen(at({QStringLiteral("config:status")}));
+        QVERIFY(text.out.contains("MUST ROTATE"));
+        QVERIFY(text.out.contains("Mistral's own site"));
+        QVERIFY(!text.out.contains("http"));
+    }
+
     void rotatedKeyIsNotReported()
     {
         writeConfig(repo(), configWith(fakeKey(QStringLiteral("anthropic"), 1)));
