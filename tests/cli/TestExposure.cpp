@@ -233,6 +233,38 @@ private Q_SLOTS:
         QVERIFY(!text.out.contains("http"));
     }
 
+    // Any commit reachable from any ref counts, not only the checked-out branch's.
+    void keyOnAnotherBranchIsReported()
+    {
+        writeConfig(repo(), R"({"settings": {"ui": {"theme": "dark"}}})");
+        QVERIFY(!gitCommitAll(repo(), QStringLiteral("config without keys")).isEmpty());
+        QCOMPARE(git(repo(),
+                     {QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("-b"),
+                      QStringLiteral("experiment")})
+                     .exitCode,
+                 0);
+        writeConfig(repo(), configWith(canary));
+        const QString leaked = gitCommitAll(repo(), QStringLiteral("try a key"));
+        QVERIFY(!leaked.isEmpty());
+        QCOMPARE(
+            git(repo(), {QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("-")})
+                .exitCode,
+            0);
+        QVERIFY(!readConfig(repo()).contains(canaryCore));
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic"),
+                              QStringLiteral("--storage"), QStringLiteral("keychain")}),
+                          canary)
+                     .exitCode,
+                 0);
+        const Run doctor
+            = choragen(at({QStringLiteral("config:doctor"), QStringLiteral("--json")}));
+        QCOMPARE(doctor.exitCode, 1);
+        QVERIFY(!leaks(doctor));
+        const QJsonObject history = check(json(doctor), QStringLiteral("git-history"));
+        QCOMPARE(history.value(QStringLiteral("ok")).toBool(), false);
+        QVERIFY(history.value(QStringLiteral("detail")).toString().contains(leaked));
+    }
+
     void rotatedKeyIsNotReported()
     {
         writeConfig(repo(), configWith(fakeKey(QStringLiteral("anthropic"), 1)));
