@@ -334,7 +334,7 @@ private Q_SLOTS:
         QVERIFY(check(report, QStringLiteral("keychain"))
                     .value(QStringLiteral("detail"))
                     .toString()
-                    .contains(QStringLiteral("Secret Service")));
+                    .contains(QStringLiteral("Secret Service (gnome-keyring)")));
     }
 
     void doctorLeavesNoKeychainEntry()
