@@ -158,6 +158,45 @@ class Bench:
         result["rounds"] = rounds
         return result
 
+    # --- config:doctor on a long history -----------------------------------------------------
+
+    def doctor_history(self, commits, rounds):
+        """config:doctor in a repository where `commits` commits touch the config file, each with
+        an old key; the key in use (in the keychain) never reached git, so every version is read."""
+        project = self.project("doctor")
+        git = ["git", "-C", project, "-c", "user.name=Bench", "-c", "user.email=bench@example.invalid"]
+        subprocess.run(git + ["init", "-q"], check=True)
+        stream = []
+        for i in range(commits):
+            content = json.dumps({"providers": {"openai": {"apiKey": "sk-FAKE-old-%04d" % i}}
+                                  if i < commits - 1 else {},
+                                  "settings": {"round": i}}, indent=2).encode() + b"\n"
+            message = b"config %d\n" % i
+            stream.append(b"commit refs/heads/main\nmark :%d\n" % (i + 1))
+            stream.append(b"committer Bench <bench@example.invalid> %d +0000\n" % (1700000000 + i))
+            stream.append(b"data %d\n%s" % (len(message), message))
+            if i:
+                stream.append(b"from :%d\n" % i)
+            stream.append(b"M 100644 inline .choragen/config.json\ndata %d\n%s\n"
+                          % (len(content), content))
+        subprocess.run(git + ["fast-import", "--quiet"], input=b"".join(stream), check=True)
+        subprocess.run(git + ["symbolic-ref", "HEAD", "refs/heads/main"], check=True)
+        subprocess.run(git + ["reset", "-q", "--hard"], check=True)
+        os.chmod(os.path.join(project, ".choragen"), 0o700)
+        os.chmod(os.path.join(project, ".choragen", "config.json"), 0o600)
+        self.clear_keychain()
+        subprocess.run(self.choragen(project, "config:set", "anthropic", "--storage", "keychain"),
+                       input=(fake_key(9) + "\n").encode(), env=self.env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ours, floor = [], []
+        for _ in range(rounds):
+            ours.append(run_timed(self.choragen(project, "config:doctor"), self.env))
+            floor.append(run_timed(git + ["log", "--all", "--format=%H", "--",
+                                          ".choragen/config.json"], self.env))
+        self.clear_keychain()
+        return {"commits": commits, "rounds": rounds, "ours": statistics.median(ours),
+                "floor": statistics.median(floor)}
+
     # --- the window ----------------------------------------------------------------------------
 
     def window_env(self, frame_log):
@@ -292,6 +331,13 @@ class Bench:
                      "`--migrate` does) | %s | %s | %s | | |"
                      % (ms(mig["ours"]), ms(mig["same_protocol"]),
                         ratio(mig["ours"], mig["same_protocol"])))
+        if "doctor" in r:
+            doc = r["doctor"]
+            lines.append("| `config:doctor`, %d commits touching the config file (keychain round "
+                         "trip included), vs `git log --all -- <file>`, %d rounds | %s | %s | %s | "
+                         "< 1 s | %s |"
+                         % (doc["commits"], doc["rounds"], ms(doc["ours"]), ms(doc["floor"]),
+                            ratio(doc["ours"], doc["floor"]), verdict(doc["ours"], 1.0)))
         get = r["lookup"]
         q = get["ours"] / get["floor"]
         lines.append("| `config:get` vs `secret-tool lookup`, one key, %d rounds | %s | %s | %s | "
@@ -366,6 +412,8 @@ class Bench:
             print("migration of %d keys …" % count, flush=True)
             scaling.append(self.migration(count, rounds))
         self.results["scaling"] = scaling
+        print("config:doctor with 1,000 commits touching the config file …", flush=True)
+        self.results["doctor"] = self.doctor_history(1000, 3 if quick else 9)
         if self.args.with_window:
             print("window: first frame and peak RSS …", flush=True)
             self.results["window"] = self.window_startup(3 if quick else 9)

@@ -6,7 +6,7 @@ set -eu
 debian_packages="cmake ninja-build g++ pkg-config qt6-base-dev qtkeychain-qt6-dev \
 nlohmann-json3-dev libsecret-1-dev libsecret-1-0 gnome-keyring dbus dbus-bin libsecret-tools \
 xvfb xauth dpkg-dev desktop-file-utils appstream help2man file python3 qt6-svg-dev qt6-qpa-plugins \
-clang libclang-rt-dev gnuplot-nox xdotool libjemalloc2"
+clang libclang-rt-dev gnuplot-nox xdotool libjemalloc2 git"
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     missing=""

@@ -255,12 +255,12 @@ QByteArray toBytes(const std::string &text)
 // to resolve.
 void upgradeLegacyKeys(ordered_json &json)
 {
-    const auto legacy = json.find(kApiKeys);
-    if (legacy == json.end() || !legacy->is_object())
+    const auto found = json.find(kApiKeys);
+    if (found == json.end() || !found->is_object())
         return;
     // Collected first: adding `providers` to an ordered object moves its other members.
     std::vector<std::pair<std::string, std::string>> entries;
-    for (const auto &[id, value] : legacy->items()) {
+    for (const auto &[id, value] : found->items()) {
         if (value.is_string())
             entries.emplace_back(id, value.get<std::string>());
     }
@@ -497,7 +497,8 @@ Error ConfigFile::load()
 
     m_json = std::move(parsed);
     m_exists = true;
-    tightenPermissions();
+    if (m_tighten)
+        tightenPermissions();
     return Error::none();
 }
 

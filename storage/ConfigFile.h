@@ -54,6 +54,10 @@ public:
     /// replace a file that exists. Used for exports to a separate file.
     Error saveCopyTo(const QString &path) const;
 
+    /// Whether load() tightens a file other users can read to 0600 (the default). config:doctor
+    /// turns it off: it reports loose permissions and changes nothing.
+    void setTightenPermissions(bool tighten) { m_tighten = tighten; }
+
     /// Warnings gathered by load(), e.g. permissions that were tightened.
     QStringList warnings() const { return m_warnings; }
 
@@ -104,6 +108,7 @@ private:
     QString m_path;
     nlohmann::ordered_json m_json = nlohmann::ordered_json::object();
     bool m_exists = false;
+    bool m_tighten = true;
     QStringList m_warnings;
 };
 

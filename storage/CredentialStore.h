@@ -87,6 +87,8 @@ public:
     void setProfileOverride(const QString &profile);
     /// The key profile in use: the override, else the config's `keyProfile`; empty: default.
     QString profile() const;
+    /// See ConfigFile::setTightenPermissions(); for config:doctor, which changes nothing.
+    void setTightenPermissions(bool tighten) { m_config.setTightenPermissions(tighten); }
     const ConfigFile &config() const { return m_config; }
     /// The configured mode; nullopt when nothing has been decided yet.
     std::optional<StorageMode> configuredMode() const { return m_config.storageMode(); }

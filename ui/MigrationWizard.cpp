@@ -1,6 +1,7 @@
 #include "MigrationWizard.h"
 
 #include "CredentialStore.h"
+#include "ExposureWarnings.h"
 #include "Icons.h"
 #include "ProviderListModel.h"
 #include "Secret.h"
@@ -54,6 +55,9 @@ public:
                           "Choose the keys to move into the %1:")
                            .arg(backend));
         layout->addWidget(intro);
+        auto *exposure = new ExposureWarnings(wizard.model(), this);
+        layout->addWidget(exposure);
+        exposure->refresh();
         for (const QString &id : std::as_const(wizard.m_found)) {
             QByteArray secret = store.config().apiKey(id);
             const QString preview = maskSecret(secret);

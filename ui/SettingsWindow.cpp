@@ -1,5 +1,6 @@
 #include "SettingsWindow.h"
 
+#include "ExposureWarnings.h"
 #include "Icons.h"
 #include "MigrationWizard.h"
 #include "Migrator.h"
@@ -133,6 +134,11 @@ SettingsWindow::SettingsWindow(ProviderListModel &model, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(header);
+    // Keys that reached git: checked off the UI thread, shown when the answer comes.
+    m_exposureWarnings = new ExposureWarnings(m_model, this);
+    layout->addWidget(m_exposureWarnings);
+    connect(&m_model, &ProviderListModel::settled, m_exposureWarnings, &ExposureWarnings::refresh);
+    m_exposureWarnings->refresh();
     layout->addSpacing(6);
     layout->addWidget(rowsTitle);
     layout->addWidget(scroll, 1);

@@ -14,6 +14,7 @@ class QVBoxLayout;
 
 namespace Choragen {
 
+class ExposureWarnings;
 class Migrator;
 class ProviderListModel;
 class ProviderRow;
@@ -41,6 +42,7 @@ public:
     QPushButton *exportButton() const { return m_exportButton; }
     QPushButton *checkAgainButton() const { return m_checkAgainButton; }
     QComboBox *profileComboBox() const { return m_profileComboBox; }
+    ExposureWarnings *exposureWarnings() const { return m_exposureWarnings; }
 
     // Opens the migration wizard over this window (or on its own while the window is hidden).
     MigrationWizard *openMigrationWizard();
@@ -80,6 +82,7 @@ private:
     QPushButton *m_closeButton = nullptr;
     QComboBox *m_profileComboBox = nullptr;
     QPointer<MigrationWizard> m_wizard;
+    ExposureWarnings *m_exposureWarnings = nullptr;
     QPointer<QMessageBox> m_exportConfirmation;
     Migrator *m_exporter = nullptr;
     bool m_exporting = false;

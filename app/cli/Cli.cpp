@@ -15,6 +15,7 @@ const QStringList commands = {
     QStringLiteral("config:secure"), QStringLiteral("config:export"),
     QStringLiteral("config:status"), QStringLiteral("config:set"),
     QStringLiteral("config:get"),    QStringLiteral("config:unset"),
+    QStringLiteral("config:doctor"),
 };
 
 QString description()
@@ -39,6 +40,9 @@ QString description()
         "  config:unset PROVIDER       delete the key from where this project reads it; the\n"
         "                              keychain entry is shared by every project using it;\n"
         "                              --storage keychain|file deletes from that place only\n"
+        "  config:doctor [--json]      check the whole setup: keychain round trip, the\n"
+        "                              file's permissions, overrides, conflicts, and keys\n"
+        "                              exposed through git; changes nothing\n"
         "\n"
         "Keys live in <project>/.choragen/config.json as providers.<id>.apiKey, or in the\n"
         "keychain (service \"choragen\", account \"<id>-api-key\"). A key is read from the\n"
@@ -52,7 +56,7 @@ QString description()
         "Exit codes:\n"
         "  0  ok\n"
         "  1  failed; nothing was lost (e.g. a conflict, a key that did not verify, output\n"
-        "     that could not be written)\n"
+        "     that could not be written); config:doctor found a problem\n"
         "  2  usage error (unknown command, provider or option; a rejected key; an export\n"
         "     not confirmed)\n"
         "  3  keychain unavailable (no D-Bus session, no Secret Service, locked, denied,\n"
@@ -72,7 +76,8 @@ struct Options
                                QStringLiteral("With --migrate: show what would move; change "
                                               "nothing.")};
     QCommandLineOption json {QStringLiteral("json"),
-                             QStringLiteral("With config:status: print one JSON object.")};
+                             QStringLiteral("With config:status or config:doctor: print one "
+                                            "JSON object.")};
     QCommandLineOption yes {QStringLiteral("yes"),
                             QStringLiteral("With config:export: do not ask for confirmation.")};
     QCommandLineOption output {QStringLiteral("output"),
@@ -195,8 +200,8 @@ Invocation parseArguments(const QStringList &arguments)
     };
     if (!onlyWith(options.dryRun, {QStringLiteral("config:secure")}))
         return usage(QStringLiteral("--dry-run goes with --migrate / config:secure."));
-    if (!onlyWith(options.json, {QStringLiteral("config:status")}))
-        return usage(QStringLiteral("--json goes with config:status."));
+    if (!onlyWith(options.json, {QStringLiteral("config:status"), QStringLiteral("config:doctor")}))
+        return usage(QStringLiteral("--json goes with config:status or config:doctor."));
     if (!onlyWith(options.yes, {QStringLiteral("config:export")}))
         return usage(QStringLiteral("--yes goes with config:export."));
     if (!onlyWith(options.output, {QStringLiteral("config:export")}))

@@ -2,9 +2,12 @@
 
 #include "Await.h"
 #include "CredentialStore.h"
+#include "Doctor.h"
+#include "Exposure.h"
 #include "KeychainBackend.h"
 #include "KeychainNaming.h"
 #include "Migrator.h"
+#include "ProjectExposure.h"
 #include "ProviderRegistry.h"
 #include "Secret.h"
 #include "Terminal.h"
@@ -47,6 +50,20 @@ QString locationLabel(KeyLocation location, const QString &backend)
     return QStringLiteral("nowhere");
 }
 
+QJsonObject exposureJson(const Provider &provider, const ExposureReport &report)
+{
+    QJsonObject exposure;
+    const KeyExposure *key = report.find(provider.id);
+    exposure[QStringLiteral("committed")] = key != nullptr;
+    if (key) {
+        exposure[QStringLiteral("commit")] = key->commit;
+        exposure[QStringLiteral("date")] = key->date;
+        if (const QString url = keyPageUrl(provider); !url.isEmpty())
+            exposure[QStringLiteral("rotate")] = url;
+    }
+    return exposure;
+}
+
 } // namespace
 
 Commands::Commands(Invocation invocation)
@@ -75,6 +92,9 @@ int Commands::run()
                                     .arg(m_invocation.projectDir.contains(u'/')
                                              ? m_invocation.projectDir
                                              : quotedArgument(m_invocation.projectDir))));
+    // Before anything reads the file: the doctor reports its state as it found it.
+    if (m_invocation.command == QLatin1String("config:doctor"))
+        return doctor();
     if (Error error = m_store->reload(); !error.ok())
         return fail(error);
     printWarnings(m_store->config().warnings());
@@ -171,6 +191,7 @@ int Commands::status()
     }
 
     const bool failClosed = configured == StorageMode::Keychain && !keychain.available;
+    const ExposureReport exposed = exposure();
     const QStringList unrecognized = store.config().unrecognizedSecrets();
     int inFile = 0;
     int conflicts = 0;
@@ -216,10 +237,18 @@ int Commands::status()
                 entry[QStringLiteral("conflict")] = true;
             if (!row.info.error.ok())
                 entry[QStringLiteral("error")] = row.info.error.message;
+            if (row.provider.needsKey && exposed.file.gitChecked)
+                entry[QStringLiteral("exposure")] = exposureJson(row.provider, exposed);
             providers.append(entry);
             wipeSecret(row.info.secret);
         }
         root[QStringLiteral("providers")] = providers;
+        QJsonObject file;
+        file[QStringLiteral("gitChecked")] = exposed.file.gitChecked;
+        file[QStringLiteral("tracked")] = exposed.file.tracked;
+        file[QStringLiteral("ignored")] = exposed.file.ignored;
+        file[QStringLiteral("atRisk")] = exposed.fileAtRisk();
+        root[QStringLiteral("exposure")] = file;
         if (!unrecognized.isEmpty())
             root[QStringLiteral("unrecognized")] = QJsonArray::fromStringList(unrecognized);
         if (!m_registry->warnings().isEmpty())
@@ -294,6 +323,10 @@ int Commands::status()
     }
     for (const QString &warning : m_registry->warnings())
         out += QStringLiteral("\nwarning: %1\n").arg(warning);
+    if (exposed.fileAtRisk())
+        out += QStringLiteral("\nExposed: %1\n")
+                   .arg(fileExposureAdvice(store.configPath(), exposed.file));
+    out += exposureAdvice(exposed);
     if (conflicts > 0)
         out += QStringLiteral("\n%1: the keychain's key is used. Remove the wrong one with "
                               "config:unset and set the right one again.\n")
@@ -357,6 +390,17 @@ int Commands::secure()
     }
     if (!problems.isEmpty())
         printErr(QStringLiteral("choragen: some keys were not moved:\n") + problems);
+    // Moving a key does not un-leak it: say which ones were committed before, and where the
+    // file stands with git now.
+    const ExposureReport exposed = exposure();
+    printOut(exposureAdvice(exposed));
+    if (exposed.fileAtRisk())
+        printOut(
+            QStringLiteral("\n%1\n").arg(fileExposureAdvice(m_store->configPath(), exposed.file)));
+    else if (!report.dryRun && exposed.file.tracked && !exposed.fileHoldsKeys)
+        printOut(QStringLiteral("\n%1 is tracked by git and no longer holds keys: it is now safe "
+                                "to commit.\n")
+                     .arg(m_store->configPath()));
     if (!report.error.ok())
         fail(report.error);
     return report.exitCode();
@@ -510,6 +554,34 @@ int Commands::unset()
     printOut(QStringLiteral("Removed the key for %1 from %2.\n")
                  .arg(provider.id, places.join(QStringLiteral(" and "))));
     return 0;
+}
+
+ExposureReport Commands::exposure()
+{
+    CredentialStore &store = *m_store;
+    // The keys as they are now, after whatever the command changed.
+    store.reload();
+    const QList<Provider> providers = m_registry->providers();
+    return await<ExposureReport>(
+        Start<ExposureReport>([&](QObject *context, std::function<void(ExposureReport)> done) {
+            checkProjectExposure(store, providers, context, done);
+        }));
+}
+
+QString Commands::exposureAdvice(const ExposureReport &report) const
+{
+    QString out;
+    for (const KeyExposure &key : report.keys) {
+        if (const auto provider = m_registry->find(key.providerId))
+            out += QStringLiteral("\nMUST ROTATE: %1\n").arg(rotationAdvice(*provider, key));
+    }
+    return out;
+}
+
+int Commands::doctor()
+{
+    Doctor doctor(*m_store, m_invocation.json);
+    return doctor.run();
 }
 
 } // namespace Choragen::Cli

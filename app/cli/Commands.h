@@ -8,6 +8,7 @@ namespace Choragen {
 class CredentialStore;
 class ProviderRegistry;
 struct Error;
+struct ExposureReport;
 struct MigrationStep;
 struct Provider;
 } // namespace Choragen
@@ -29,11 +30,16 @@ public:
     int set();
     int get();
     int unset();
+    int doctor();
 
 private:
     int fail(const Error &error) const;
     bool resolveProvider(Provider &provider) const;
     void printProgress(const MigrationStep &step) const;
+    /// The git exposure checks for the project's keys in use now (see storage/Exposure.h).
+    ExposureReport exposure();
+    /// Rotation advice for each committed key, for people; empty when nothing is exposed.
+    QString exposureAdvice(const ExposureReport &report) const;
 
     Invocation m_invocation;
     std::unique_ptr<CredentialStore> m_store;

@@ -2,6 +2,7 @@
 // starts Xvfb inside a private keyring session (and a second time without D-Bus for the
 // file-fallback picture). Keys are obviously fake; the keychain entries are removed afterwards.
 #include "DelayedBackend.h"
+#include "ExposureWarnings.h"
 #include "KeychainBackend.h"
 #include "Launcher.h"
 #include "MigrationWizard.h"
@@ -10,6 +11,9 @@
 #include "SecretLineEdit.h"
 #include "SettingsWindow.h"
 #include "TestSupport.h"
+
+// git in a temporary folder with a fixed identity.
+#include "../support/TestSupport.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -121,6 +125,29 @@ int keychainShots()
         failures += !QTest::qWaitForWindowExposed(&window);
         QTest::qWait(1300);
         failures += !save(&window, u"settings-waiting"_s);
+    }
+    {
+        // A key that reached git and is still in use, now from the keychain: the warning row.
+        Project project;
+        TestSupport::gitInit(project.path());
+        project.writeConfig(
+            R"({"providers": {"anthropic": {"apiKey": "sk-ant-FAKE-screenshot-00000009f3a"}}})");
+        TestSupport::gitCommitAll(project.path(), u"Add the Choragen config"_s);
+        project.writeConfig(R"({"credentialStorage": "keychain"})");
+        TestSupport::gitCommitAll(project.path(), u"Keep keys in the keychain"_s);
+        CredentialStore store(project.configPath(), std::make_unique<KeychainBackend>());
+        clearKeychain(store.keychain(), ids);
+        writeKeychainEntry(store.keychain(), u"anthropic"_s, "sk-ant-FAKE-screenshot-00000009f3a");
+        {
+            ProviderListModel model(store);
+            model.refresh();
+            SettingsWindow window(model);
+            failures += !showAndSettle(window, model);
+            failures += !QTest::qWaitFor(
+                [&] { return !window.exposureWarnings()->warningLabels().isEmpty(); }, 15000);
+            failures += !save(&window, u"settings-exposure"_s);
+        }
+        clearKeychain(store.keychain(), ids);
     }
     {
         // The first-run wizard over a legacy config, page by page.

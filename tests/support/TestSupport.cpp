@@ -122,6 +122,38 @@ QByteArray readConfig(const QString &projectDir)
     return file.readAll();
 }
 
+Run git(const QString &workDir, const QStringList &arguments)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("GIT_CONFIG_NOSYSTEM"), QStringLiteral("1"));
+    env.insert(QStringLiteral("GIT_CONFIG_GLOBAL"), QStringLiteral("/dev/null"));
+    const QStringList identity
+        = {QStringLiteral("-C"), workDir,
+           QStringLiteral("-c"), QStringLiteral("user.name=Choragen Test"),
+           QStringLiteral("-c"), QStringLiteral("user.email=test@example.invalid"),
+           QStringLiteral("-c"), QStringLiteral("init.defaultBranch=main")};
+    return runProgram(QStringLiteral("git"), identity + arguments, {}, env);
+}
+
+bool gitInit(const QString &workDir)
+{
+    return git(workDir, {QStringLiteral("init"), QStringLiteral("-q")}).exitCode == 0;
+}
+
+QString gitCommitAll(const QString &workDir, const QString &message)
+{
+    git(workDir, {QStringLiteral("add"), QStringLiteral("-A")});
+    if (git(workDir,
+            {QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("-m"), message})
+            .exitCode
+        != 0)
+        return {};
+    return QString::fromLatin1(
+        git(workDir,
+            {QStringLiteral("rev-parse"), QStringLiteral("--short"), QStringLiteral("HEAD")})
+            .out.trimmed());
+}
+
 bool isValidJsonObject(const QByteArray &content)
 {
     QJsonParseError error {};

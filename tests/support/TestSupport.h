@@ -62,6 +62,13 @@ QByteArray legacyConfigWithKeys(const QStringList &ids, int generation = 0);
 /// The plaintext keys a config file's content holds, id → key: `providers.<id>.apiKey`, and
 /// entries of the 0.1 `apiKeys` map not already there.
 QJsonObject keysInConfig(const QByteArray &content);
+/// Runs `git -c user.name=… -c user.email=… ARGUMENTS` in @p workDir (a fixed identity and
+/// date, so tests need no git configuration of their own).
+Run git(const QString &workDir, const QStringList &arguments);
+/// `git init` in @p workDir; true when it worked.
+bool gitInit(const QString &workDir);
+/// `git add -A` and a commit with @p message in @p workDir; returns the commit's short hash.
+QString gitCommitAll(const QString &workDir, const QString &message);
 
 /// True when a Secret Service answers on the session bus (make test provides one).
 bool secretServiceRunning();
