@@ -18,12 +18,29 @@ QString keychainService()
     return QStringLiteral("choragen");
 }
 
-QString keychainKey(const QString &providerId, KeychainPlatform platform)
+QString keychainAccount(const QString &providerId, const QString &profile)
 {
-    const QString account = providerId + QStringLiteral("-api-key");
+    QString account = providerId + QStringLiteral("-api-key");
+    if (!profile.isEmpty())
+        account += u'@' + profile;
+    return account;
+}
+
+QString qtKeychainService(KeychainPlatform platform)
+{
+    return platform == KeychainPlatform::Windows ? QString() : keychainService();
+}
+
+QString keychainTarget(const QString &account, KeychainPlatform platform)
+{
     if (platform == KeychainPlatform::Windows)
         return keychainService() + u'/' + account;
     return account;
+}
+
+QString keychainKey(const QString &providerId, const QString &profile, KeychainPlatform platform)
+{
+    return keychainTarget(keychainAccount(providerId, profile), platform);
 }
 
 } // namespace Choragen

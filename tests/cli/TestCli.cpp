@@ -205,8 +205,9 @@ private Q_SLOTS:
                  QFileInfo(configPath(project())).absoluteFilePath());
         const QJsonObject keychain = json.value(QStringLiteral("keychain")).toObject();
         QCOMPARE(keychain.value(QStringLiteral("available")).toBool(), true);
+        // The provider really answering (make test runs gnome-keyring).
         QCOMPARE(keychain.value(QStringLiteral("backend")).toString(),
-                 QStringLiteral("Secret Service"));
+                 QStringLiteral("Secret Service (gnome-keyring)"));
         QVERIFY(keychain.contains(QStringLiteral("detail")));
         const QJsonArray providers = json.value(QStringLiteral("providers")).toArray();
         QCOMPARE(providers.size(), 4);

@@ -1,5 +1,14 @@
 #include "TestSupport.h"
 
+#include <QDBusArgument>
+#include <QDBusConnection>
+#include <QDBusInterface>
+#include <QDBusMessage>
+#include <QDBusMetaType>
+#include <QDBusObjectPath>
+#include <QDBusReply>
+#include <QDBusVariant>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -51,12 +60,11 @@ Run runProgram(const QString &program, const QStringList &arguments, const QByte
     return run;
 }
 
-QByteArray secretToolLookup(const QString &providerId, bool *found)
+QByteArray secretToolLookupBy(const QStringList &attributes, bool *found)
 {
     QProcess process;
     process.start(QStringLiteral("secret-tool"),
-                  {QStringLiteral("lookup"), QStringLiteral("server"), QStringLiteral("choragen"),
-                   QStringLiteral("user"), providerId + QStringLiteral("-api-key")});
+                  QStringList {QStringLiteral("lookup")} + attributes);
     process.waitForFinished(30000);
     const QByteArray out = process.readAllStandardOutput();
     if (found)
@@ -64,12 +72,85 @@ QByteArray secretToolLookup(const QString &providerId, bool *found)
     return out;
 }
 
-void clearKeychain()
+QByteArray secretToolLookup(const QString &providerId, bool *found)
+{
+    return secretToolLookupBy({QStringLiteral("service"), QStringLiteral("choragen"),
+                               QStringLiteral("account"), providerId + QStringLiteral("-api-key")},
+                              found);
+}
+
+bool secretToolStore(const QStringList &attributes, const QByteArray &secret)
 {
     QProcess process;
     process.start(QStringLiteral("secret-tool"),
-                  {QStringLiteral("clear"), QStringLiteral("server"), QStringLiteral("choragen")});
+                  QStringList {QStringLiteral("store"), QStringLiteral("--label=test item")}
+                      + attributes);
+    process.waitForStarted(30000);
+    process.write(secret);
+    process.closeWriteChannel();
     process.waitForFinished(30000);
+    return process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
+}
+
+void clearKeychain()
+{
+    for (const QString &attribute : {QStringLiteral("service"), QStringLiteral("server")}) {
+        QProcess process;
+        process.start(QStringLiteral("secret-tool"),
+                      {QStringLiteral("clear"), attribute, QStringLiteral("choragen")});
+        process.waitForFinished(30000);
+    }
+}
+
+QList<QMap<QString, QString>> keychainItems(const QString &account)
+{
+    static const QMetaType registered = qDBusRegisterMetaType<QMap<QString, QString>>();
+    Q_UNUSED(registered)
+    const QString service = QStringLiteral("org.freedesktop.secrets");
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    QStringList paths;
+    const QList<std::pair<QString, QString>> forms {
+        {QStringLiteral("service"), QStringLiteral("account")},
+        {QStringLiteral("service"), QStringLiteral("username")},
+        {QStringLiteral("server"), QStringLiteral("user")}};
+    for (const auto &[serviceKey, accountKey] : forms) {
+        QDBusMessage search = QDBusMessage::createMethodCall(
+            service, QStringLiteral("/org/freedesktop/secrets"),
+            QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("SearchItems"));
+        search << QVariant::fromValue(QMap<QString, QString> {
+            {serviceKey, QStringLiteral("choragen")}, {accountKey, account}});
+        const QDBusMessage reply = bus.call(search, QDBus::Block, 30000);
+        for (int i = 0; i < reply.arguments().size(); ++i) {
+            const auto list = qdbus_cast<QList<QDBusObjectPath>>(reply.arguments().at(i));
+            for (const QDBusObjectPath &path : list) {
+                if (!paths.contains(path.path()))
+                    paths.append(path.path());
+            }
+        }
+    }
+    QList<QMap<QString, QString>> items;
+    for (const QString &path : paths) {
+        QDBusInterface properties(service, path, QStringLiteral("org.freedesktop.DBus.Properties"),
+                                  bus);
+        const QDBusReply<QDBusVariant> attributes
+            = properties.call(QStringLiteral("Get"), QStringLiteral("org.freedesktop.Secret.Item"),
+                              QStringLiteral("Attributes"));
+        items.append(attributes.isValid()
+                         ? qdbus_cast<QMap<QString, QString>>(attributes.value().variant())
+                         : QMap<QString, QString>());
+    }
+    return items;
+}
+
+QMap<QString, QString> fullAttributes(const QString &account)
+{
+    return {{QStringLiteral("xdg:schema"), QStringLiteral("org.freedesktop.Secret.Generic")},
+            {QStringLiteral("service"), QStringLiteral("choragen")},
+            {QStringLiteral("account"), account},
+            {QStringLiteral("username"), account},
+            {QStringLiteral("server"), QStringLiteral("choragen")},
+            {QStringLiteral("user"), account},
+            {QStringLiteral("type"), QStringLiteral("plaintext")}};
 }
 
 QString configPath(const QString &projectDir)

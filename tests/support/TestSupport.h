@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
+#include <QMap>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -33,10 +35,22 @@ Run runProgram(const QString &program, const QStringList &arguments, const QByte
 Run choragen(const QStringList &arguments, const QByteArray &input = {},
              const QProcessEnvironment &environment = cleanEnvironment(), int timeoutMs = 60000);
 
-/// `secret-tool lookup server choragen user <provider>-api-key`; @p found says whether it hit.
+/// `secret-tool lookup service choragen account <provider>-api-key` (the names keytar uses);
+/// @p found says whether it hit.
 QByteArray secretToolLookup(const QString &providerId, bool *found = nullptr);
-/// Deletes every keychain entry with server=choragen (ours), so each test starts clean.
+/// `secret-tool lookup ATTRIBUTE VALUE …`.
+QByteArray secretToolLookupBy(const QStringList &attributes, bool *found = nullptr);
+/// `secret-tool store --label=LABEL ATTRIBUTE VALUE …`, the secret on stdin; true on success.
+bool secretToolStore(const QStringList &attributes, const QByteArray &secret);
+/// Deletes every keychain entry with service=choragen or server=choragen (ours, and those
+/// other programs write under our name), so each test starts clean.
 void clearKeychain();
+
+/// The attributes of every Secret Service item another client could take for @p account's
+/// entry: service+account (keytar), service+username (Python keyring), server+user (QtKeychain).
+QList<QMap<QString, QString>> keychainItems(const QString &account);
+/// The attributes one item written by choragen carries (DESIGN.md, "The keychain entries").
+QMap<QString, QString> fullAttributes(const QString &account);
 
 /// Writes @p content to <project>/.choragen/config.json (0600, folder 0700).
 void writeConfig(const QString &projectDir, const QByteArray &content);
