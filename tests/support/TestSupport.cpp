@@ -153,6 +153,65 @@ QMap<QString, QString> fullAttributes(const QString &account)
             {QStringLiteral("type"), QStringLiteral("plaintext")}};
 }
 
+namespace {
+
+Run runClient(Client client, const QString &script, const QString &account,
+              const QByteArray &secret)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("CHORAGEN_TEST_ACCOUNT"), account);
+    if (!secret.isNull())
+        env.insert(QStringLiteral("CHORAGEN_TEST_KEY"), QString::fromUtf8(secret));
+    if (client == Client::PythonKeyring)
+        // Debian's interpreter, which has python3-keyring.
+        return runProgram(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script}, {},
+                          env);
+    env.insert(QStringLiteral("CHORAGEN_TEST_KEYTAR"),
+               QStringLiteral(KEYTAR_DIR "/node_modules/keytar"));
+    return runProgram(QStringLiteral("node"), {QStringLiteral("-e"), script}, {}, env);
+}
+
+} // namespace
+
+QByteArray clientGet(Client client, const QString &account, bool *found)
+{
+    const QString script = client == Client::PythonKeyring
+        ? QStringLiteral(
+            "import keyring, os, sys\n"
+            "v = keyring.get_password('choragen', os.environ['CHORAGEN_TEST_ACCOUNT'])\n"
+            "sys.exit(3) if v is None else sys.stdout.write(v)\n")
+        : QStringLiteral("require(process.env.CHORAGEN_TEST_KEYTAR)"
+                         ".getPassword('choragen', process.env.CHORAGEN_TEST_ACCOUNT)"
+                         ".then(v => { if (v === null) process.exit(3); process.stdout.write(v); })"
+                         ".catch(() => process.exit(1));");
+    const Run run = runClient(client, script, account, QByteArray());
+    if (found)
+        *found = run.exitCode == 0;
+    return run.exitCode == 0 ? run.out : QByteArray();
+}
+
+bool clientSet(Client client, const QString &account, const QByteArray &secret)
+{
+    const QString script = client == Client::PythonKeyring
+        ? QStringLiteral("import keyring, os\n"
+                         "keyring.set_password('choragen', os.environ['CHORAGEN_TEST_ACCOUNT'], "
+                         "os.environ['CHORAGEN_TEST_KEY'])\n")
+        : QStringLiteral("require(process.env.CHORAGEN_TEST_KEYTAR)"
+                         ".setPassword('choragen', process.env.CHORAGEN_TEST_ACCOUNT, "
+                         "process.env.CHORAGEN_TEST_KEY).catch(() => process.exit(1));");
+    return runClient(client, script, account, secret).exitCode == 0;
+}
+
+int prepareKeytar(QByteArray *log)
+{
+    const Run run = runProgram(QStringLiteral("sh"),
+                               {QStringLiteral(KEYTAR_FIXTURE), QStringLiteral(KEYTAR_DIR)}, {},
+                               QProcessEnvironment::systemEnvironment(), 600000);
+    if (log)
+        *log = run.all();
+    return run.exitCode;
+}
+
 QString configPath(const QString &projectDir)
 {
     return QDir(projectDir).filePath(QStringLiteral(".choragen/config.json"));
