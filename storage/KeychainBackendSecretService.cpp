@@ -183,6 +183,9 @@ struct Call
             g_error_free(gerror);
             return false;
         }
+        // Once per backend: texts name the provider, and its fixes differ.
+        if (provider.isEmpty())
+            provider = lookUpProvider(service.get(), cancellable);
         return true;
     }
 
@@ -237,7 +240,7 @@ struct Call
         gchar *alias = secret_service_read_alias_dbus_path_sync(service.get(), "default",
                                                                 cancellable, &gerror);
         if (gerror) {
-            g_error_free(gerror);
+            g_clear_error(&gerror);
             *path = QByteArrayLiteral("/org/freedesktop/secrets/aliases/default");
         } else {
             *path = alias ? QByteArray(alias) : QByteArray();
@@ -561,10 +564,14 @@ void KeychainBackend::runOnWorker(Work work, QObject *context,
     auto *watcher = new QFutureWatcher<Outcome>(this);
     auto *timer = new QTimer(watcher);
     timer->setSingleShot(true);
-    connect(watcher, &QFutureWatcherBase::finished, watcher, [watcher, timer, settle] {
+    connect(watcher, &QFutureWatcherBase::finished, watcher, [this, watcher, timer, settle] {
         timer->stop();
-        if (watcher->future().resultCount() > 0)
-            settle(watcher->result());
+        if (watcher->future().resultCount() > 0) {
+            const Outcome outcome = watcher->result();
+            if (!outcome.provider.isEmpty())
+                m_provider = outcome.provider;
+            settle(outcome);
+        }
         watcher->deleteLater();
     });
     connect(timer, &QTimer::timeout, watcher,
@@ -594,7 +601,9 @@ void KeychainBackend::read(const QString &providerId, QObject *context, ReadDone
     runOnWorker(
         [account, provider, timeoutMs](void *cancellable) {
             Call call {static_cast<GCancellable *>(cancellable), provider, timeoutMs, {}};
-            return readItem(call, account);
+            SecretServiceOutcome outcome = readItem(call, account);
+            outcome.provider = call.provider;
+            return outcome;
         },
         context, [done](const Outcome &outcome) { done(outcome.error, outcome.secret); });
 }
@@ -614,7 +623,9 @@ void KeychainBackend::write(const QString &providerId, const QByteArray &secret,
     runOnWorker(
         [account, provider, timeoutMs, secret](void *cancellable) {
             Call call {static_cast<GCancellable *>(cancellable), provider, timeoutMs, {}};
-            return writeItem(call, account, secret);
+            SecretServiceOutcome outcome = writeItem(call, account, secret);
+            outcome.provider = call.provider;
+            return outcome;
         },
         context, [done](const Outcome &outcome) { done(outcome.error); });
 }
@@ -627,7 +638,9 @@ void KeychainBackend::remove(const QString &providerId, QObject *context, Done d
     runOnWorker(
         [account, provider, timeoutMs](void *cancellable) {
             Call call {static_cast<GCancellable *>(cancellable), provider, timeoutMs, {}};
-            return removeItems(call, account);
+            SecretServiceOutcome outcome = removeItems(call, account);
+            outcome.provider = call.provider;
+            return outcome;
         },
         context, [done](const Outcome &outcome) { done(outcome.error); });
 }
@@ -712,9 +725,6 @@ void KeychainBackend::secretServiceProbe(QObject *context, ProbeDone done)
         [timeoutMs](void *cancellable) {
             Call call {static_cast<GCancellable *>(cancellable), {}, timeoutMs, {}};
             Outcome outcome;
-            if (!call.connect(&outcome.error))
-                return outcome;
-            call.provider = lookUpProvider(call.service.get(), call.cancellable);
             outcome = readItem(call, probeAccount);
             outcome.provider = call.provider;
             return outcome;
