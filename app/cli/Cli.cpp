@@ -14,6 +14,7 @@ const QStringList commands = {
     QStringLiteral("config:secure"), QStringLiteral("config:export"),
     QStringLiteral("config:status"), QStringLiteral("config:set"),
     QStringLiteral("config:get"),    QStringLiteral("config:unset"),
+    QStringLiteral("exec"),
 };
 
 QString description()
@@ -34,6 +35,10 @@ QString description()
         "                              terminal); --storage keychain|file picks the place\n"
         "  config:get PROVIDER         print the effective key, for scripts\n"
         "  config:unset PROVIDER       delete the key from the keychain and the file\n"
+        "  exec -- COMMAND [ARGS...]   run COMMAND with every provider's effective key in its\n"
+        "                              environment only (google also as GEMINI_API_KEY);\n"
+        "                              variables already set win; returns COMMAND's exit\n"
+        "                              status (127: it could not be started)\n"
         "\n"
         "Keys are read from the provider's environment variable first, then the keychain,\n"
         "then the file <project>/.choragen/config.json.\n"
@@ -150,6 +155,13 @@ Invocation parseArguments(const QStringList &arguments)
             return usage(QStringLiteral("%1 needs a provider, e.g. '%1 anthropic'.")
                              .arg(invocation.command));
         invocation.provider = positional.takeFirst();
+    }
+    if (invocation.command == QLatin1String("exec")) {
+        if (positional.isEmpty())
+            return usage(QStringLiteral("exec needs a command: 'choragen exec -- COMMAND "
+                                        "[ARGS...]'."));
+        invocation.execCommand = positional;
+        positional.clear();
     }
     if (!positional.isEmpty())
         // Not quoted: a stray argument may well be a pasted key.

@@ -15,6 +15,7 @@ struct Invocation
     QString projectDir;
     QString output;
     QString storage;
+    QStringList execCommand; ///< for exec: the program and its arguments
     bool json = false;
     bool dryRun = false;
     bool yes = false;

@@ -29,6 +29,7 @@ public:
     int set();
     int get();
     int unset();
+    int exec();
 
 private:
     int fail(const Error &error) const;
