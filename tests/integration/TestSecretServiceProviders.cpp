@@ -82,7 +82,8 @@ private Q_SLOTS:
         QVERIFY(keychainItems(account).isEmpty());
     }
 
-    // A locked KeePassXC database (UnlockBeforeSearch=false) must not let unset claim success.
+    // A locked KeePassXC database (UnlockBeforeSearch=false) or a closed wallet must not let
+    // unset claim success, and the message names the provider to unlock.
     void lockedUnsetFails()
     {
         const QString lock = qEnvironmentVariable("CHORAGEN_TEST_LOCK");
@@ -96,7 +97,7 @@ private Q_SLOTS:
         const Run unset = choragen(at({QStringLiteral("config:unset"), QStringLiteral("openai")}));
         QCOMPARE(unset.exitCode, 3);
         QVERIFY2(unset.err.contains("locked"), unset.err.constData());
-        QVERIFY2(unset.err.contains("KeePassXC"), unset.err.constData());
+        QVERIFY2(unset.err.contains(qgetenv("CHORAGEN_TEST_PROVIDER")), unset.err.constData());
         QVERIFY(!unset.all().contains("not-a-real-key"));
     }
 };

@@ -4,9 +4,6 @@
 # answers "locked" at once) or kwallet (kwalletd5 opened the way pam_kwallet5 does). Nothing
 # can be activated on that bus, so no other provider steps in. Exit 77: the provider is not
 # installed. Usage: with-provider.sh keepassxc|kwallet COMMAND [ARGS...]
-# Known gap (KF5 5.103): kwalletd5 opens the wallet for its own API, but its Secret Service
-# collection stays locked until an unlock prompt is answered, so the kwallet provider test is
-# not registered in CTest yet.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 provider=$1
@@ -89,10 +86,19 @@ RC
         default_alias && break
         sleep 0.5
     done
-    # The wallet opens a moment after kwalletd5 answers.
+    # kwalletd5 opened the wallet at login for its own API, but its Secret Service collection
+    # starts locked; asking it to unlock completes at once, without a dialog, because the
+    # wallet is already open (what a desktop does on the first request after login).
     collection=$(gdbus call --session -d org.freedesktop.secrets -o /org/freedesktop/secrets \
         -m org.freedesktop.Secret.Service.ReadAlias default | sed -n "s/.*objectpath '\([^']*\)'.*/\1/p")
-    for _ in $(seq 60); do
+    prompt=$(gdbus call --session -d org.freedesktop.secrets -o /org/freedesktop/secrets \
+        -m org.freedesktop.Secret.Service.Unlock "['$collection']" \
+        | sed -n "s/.*objectpath '\(\/org[^']*prompt[^']*\)'.*/\1/p")
+    if [ -n "$prompt" ]; then
+        gdbus call --session -d org.freedesktop.secrets -o "$prompt" \
+            -m org.freedesktop.Secret.Prompt.Prompt "" >/dev/null
+    fi
+    for _ in $(seq 40); do
         gdbus call --session -d org.freedesktop.secrets -o "$collection" \
             -m org.freedesktop.DBus.Properties.Get org.freedesktop.Secret.Collection Locked \
             2>/dev/null | grep -q false && break
@@ -100,6 +106,13 @@ RC
     done
     set -e
     export CHORAGEN_TEST_PROVIDER=KWallet
+    # Closes the wallet, as the KWallet Manager's Close does, and waits until the collection
+    # says it is locked.
+    export CHORAGEN_TEST_LOCK="gdbus call --session -d org.kde.kwalletd5 -o /modules/kwalletd5 \
+-m org.kde.KWallet.close kdewallet true >/dev/null; \
+for i in \$(seq 40); do gdbus call --session -d org.freedesktop.secrets -o $collection \
+-m org.freedesktop.DBus.Properties.Get org.freedesktop.Secret.Collection Locked \
+| grep -q true && exit 0; sleep 0.25; done; exit 1"
     ;;
 esac
 "$@"
