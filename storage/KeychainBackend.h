@@ -44,7 +44,7 @@ public:
     static bool isBuiltIn();
 
     /// For people; on Linux it names the Secret Service provider that answered the last probe,
-    /// e.g. "Secret Service (KeePassXC)".
+    /// e.g. "KeePassXC Secret Service".
     QString name() const override;
     void probe(QObject *context, ProbeDone done) override;
     void read(const QString &providerId, QObject *context, ReadDone done) override;

@@ -98,7 +98,7 @@ SecretServiceProvider providerFromLabel(const QString &label)
 QString backendName(const QString &provider)
 {
     return provider.isEmpty() ? QStringLiteral("Secret Service")
-                              : QStringLiteral("Secret Service (%1)").arg(provider);
+                              : QStringLiteral("%1 Secret Service").arg(provider);
 }
 
 // Who owns org.freedesktop.secrets: the process name of the bus name's owner, for people.

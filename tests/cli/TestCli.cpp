@@ -207,7 +207,7 @@ private Q_SLOTS:
         QCOMPARE(keychain.value(QStringLiteral("available")).toBool(), true);
         // The provider really answering (make test runs gnome-keyring).
         QCOMPARE(keychain.value(QStringLiteral("backend")).toString(),
-                 QStringLiteral("Secret Service (gnome-keyring)"));
+                 QStringLiteral("gnome-keyring Secret Service"));
         QVERIFY(keychain.contains(QStringLiteral("detail")));
         const QJsonArray providers = json.value(QStringLiteral("providers")).toArray();
         QCOMPARE(providers.size(), 4);

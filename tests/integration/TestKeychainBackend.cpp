@@ -63,7 +63,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(status.has_value(), 10000);
         QVERIFY2(status->available, qPrintable(status->reason.message));
         // Names the provider really answering: make test runs gnome-keyring.
-        QCOMPARE(status->backend, QStringLiteral("Secret Service (gnome-keyring)"));
+        QCOMPARE(status->backend, QStringLiteral("gnome-keyring Secret Service"));
         QCOMPARE(backend.name(), status->backend);
     }
 

@@ -47,7 +47,7 @@ private Q_SLOTS:
                                          .toObject();
         QVERIFY(keychain.value(QStringLiteral("available")).toBool());
         QCOMPARE(keychain.value(QStringLiteral("backend")).toString(),
-                 QStringLiteral("Secret Service (%1)")
+                 QStringLiteral("%1 Secret Service")
                      .arg(qEnvironmentVariable("CHORAGEN_TEST_PROVIDER")));
     }
 
