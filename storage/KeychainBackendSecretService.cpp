@@ -144,7 +144,7 @@ struct Call
     {
         return Error::make(
             code, message,
-            keychainFix(code, 0, KeychainPlatform::Linux, providerFromLabel(provider)));
+            fixForKeychainError(code, 0, KeychainPlatform::Linux, providerFromLabel(provider)));
     }
 
     Error fromGError(const GError *gerror) const
@@ -650,14 +650,15 @@ void KeychainBackend::probe(QObject *context, ProbeDone done)
     // A probe always asks again, even after a timeout.
     m_timedOut = false;
     const QString backend = name();
-    const auto unavailable = [backend](ErrorCode code, const QString &message,
-                                       const QString &detail) {
-        BackendStatus status;
-        status.backend = backend;
-        status.reason = Error::make(code, message, keychainFix(code, 0, KeychainPlatform::Linux));
-        status.detail = detail;
-        return status;
-    };
+    const auto unavailable
+        = [backend](ErrorCode code, const QString &message, const QString &detail) {
+              BackendStatus status;
+              status.backend = backend;
+              status.reason = Error::make(code, message,
+                                          fixForKeychainError(code, 0, KeychainPlatform::Linux));
+              status.detail = detail;
+              return status;
+          };
     const auto deliver = [context = QPointer<QObject>(context), done](const BackendStatus &s) {
         if (!context)
             return;

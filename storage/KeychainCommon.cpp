@@ -42,8 +42,8 @@ QString lockedFix(KeychainPlatform platform, SecretServiceProvider provider)
 
 } // namespace
 
-QString keychainFix(ErrorCode code, int timeoutMs, KeychainPlatform platform,
-                    SecretServiceProvider provider)
+QString fixForKeychainError(ErrorCode code, int timeoutMs, KeychainPlatform platform,
+                            SecretServiceProvider provider)
 {
     switch (code) {
     case ErrorCode::NoDBusSession:
@@ -85,7 +85,7 @@ Error keychainTimedOut(const QString &backend, int timeoutMs)
     return Error::make(
         ErrorCode::TimedOut,
         QStringLiteral("The %1 did not answer within %2 s.").arg(backend).arg(timeoutMs / 1000.0),
-        keychainFix(ErrorCode::TimedOut, timeoutMs));
+        fixForKeychainError(ErrorCode::TimedOut, timeoutMs));
 }
 
 Error KeychainBackend::classify(int keychainError, const QString &errorString,
@@ -129,7 +129,8 @@ Error KeychainBackend::classify(int keychainError, const QString &errorString,
         || errorString.contains(QStringLiteral("interaction is not allowed"), Qt::CaseInsensitive))
         code = ErrorCode::KeychainLocked;
     const QString reason = errorString.isEmpty() ? QStringLiteral("unknown error") : errorString;
-    return Error::make(code, QStringLiteral("%1: %2").arg(backend, reason), keychainFix(code, 0));
+    return Error::make(code, QStringLiteral("%1: %2").arg(backend, reason),
+                       fixForKeychainError(code, 0));
 }
 
 } // namespace Choragen

@@ -14,9 +14,9 @@ enum class SecretServiceProvider { Unknown, GnomeKeyring, KeePassXC, KWallet };
 int keychainTimeoutFromEnvironment();
 
 /// How to fix @p code on @p platform, naming @p provider where it matters.
-QString keychainFix(ErrorCode code, int timeoutMs,
-                    KeychainPlatform platform = currentKeychainPlatform(),
-                    SecretServiceProvider provider = SecretServiceProvider::Unknown);
+QString fixForKeychainError(ErrorCode code, int timeoutMs,
+                            KeychainPlatform platform = currentKeychainPlatform(),
+                            SecretServiceProvider provider = SecretServiceProvider::Unknown);
 
 /// "The <backend> did not answer within N s.", with its fix.
 Error keychainTimedOut(const QString &backend, int timeoutMs);
