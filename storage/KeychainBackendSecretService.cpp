@@ -8,6 +8,7 @@
 // under any Qt event dispatcher (libsecret's asynchronous API would need GLib's).
 #include "KeychainBackend.h"
 
+#include "FaultInjection.h"
 #include "KeychainCommon.h"
 #include "KeychainNaming.h"
 #include "Log.h"
@@ -418,6 +419,8 @@ SecretServiceOutcome writeItem(Call &call, const QString &account, const QByteAr
     // migration keeps it in the config file until it has read it back from here.
     if (!call.deleteAll(unlocked, &outcome.error))
         return outcome;
+    if (!unlocked.isEmpty())
+        crashPoint(QStringLiteral("keychain:deleted-before-write"));
 
     const QByteArray name = account.toUtf8();
     const QByteArray ours = keychainService().toUtf8();

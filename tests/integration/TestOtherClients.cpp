@@ -152,6 +152,32 @@ private Q_SLOTS:
         QVERIFY(keychainItems(account).isEmpty());
     }
 
+    // Killed between deleting the old items and writing the new one: the keychain holds no
+    // item, the config file is untouched, and the key is still with the one who set it, so
+    // setting it again finishes the job.
+    void crashBetweenDeleteAndWriteLeavesTheKeyWithTheCaller()
+    {
+        const QString account = QStringLiteral("google-api-key");
+        QVERIFY(secretToolStore(
+            {QStringLiteral("server"), QStringLiteral("choragen"), QStringLiteral("user"), account},
+            fakeKey(QStringLiteral("google"), 1)));
+        const QByteArray config = readConfig(m_dir->path());
+        const QByteArray key = fakeKey(QStringLiteral("google"), 2);
+        QProcessEnvironment env = cleanEnvironment();
+        env.insert(QStringLiteral("CHORAGEN_CRASH_AT"),
+                   QStringLiteral("keychain:deleted-before-write"));
+        const Run crashed
+            = choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), key, env);
+        QCOMPARE(crashed.exitCode, 77);
+        QVERIFY(keychainItems(account).isEmpty());
+        QCOMPARE(readConfig(m_dir->path()), config);
+
+        const Run again
+            = choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), key);
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        verifyOneFullItem(account, key);
+    }
+
     void differentKeysUnderOneNameAreReported()
     {
         const QString account = QStringLiteral("openai-api-key");
