@@ -25,7 +25,8 @@ private:
     void requireKeytar()
     {
         if (!m_keytar)
-            QSKIP("keytar could not be built: the npm registry cannot be reached");
+            QSKIP("keytar and @napi-rs/keyring could not be installed: the npm registry cannot "
+                  "be reached");
     }
 
     // One item, with the whole attribute set, holding @p key for every client.
@@ -41,8 +42,10 @@ private:
                                     QStringLiteral("user"), account})
                 == key);
         QVERIFY(clientGet(Client::PythonKeyring, account) == key);
-        if (m_keytar)
+        if (m_keytar) {
             QVERIFY(clientGet(Client::Keytar, account) == key);
+            QVERIFY(clientGet(Client::NapiKeyring, account) == key);
+        }
     }
 
 private Q_SLOTS:
@@ -92,6 +95,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("writer");
         QTest::newRow("keytar") << QStringLiteral("keytar");
         QTest::newRow("python keyring") << QStringLiteral("python keyring");
+        QTest::newRow("@napi-rs/keyring") << QStringLiteral("napi");
         QTest::newRow("earlier choragen (server+user)") << QStringLiteral("server+user");
     }
 
@@ -103,6 +107,9 @@ private Q_SLOTS:
         if (writer == QLatin1String("keytar")) {
             requireKeytar();
             QVERIFY(clientSet(Client::Keytar, account, theirs));
+        } else if (writer == QLatin1String("napi")) {
+            requireKeytar();
+            QVERIFY(clientSet(Client::NapiKeyring, account, theirs));
         } else if (writer == QLatin1String("python keyring")) {
             QVERIFY(clientSet(Client::PythonKeyring, account, theirs));
         } else {

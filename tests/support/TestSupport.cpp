@@ -168,6 +168,8 @@ Run runClient(Client client, const QString &script, const QString &account,
                           env);
     env.insert(QStringLiteral("CHORAGEN_TEST_KEYTAR"),
                QStringLiteral(KEYTAR_DIR "/node_modules/keytar"));
+    env.insert(QStringLiteral("CHORAGEN_TEST_NAPI"),
+               QStringLiteral(KEYTAR_DIR "/node_modules/@napi-rs/keyring"));
     return runProgram(QStringLiteral("node"), {QStringLiteral("-e"), script}, {}, env);
 }
 
@@ -175,15 +177,28 @@ Run runClient(Client client, const QString &script, const QString &account,
 
 QByteArray clientGet(Client client, const QString &account, bool *found)
 {
-    const QString script = client == Client::PythonKeyring
-        ? QStringLiteral(
+    QString script;
+    switch (client) {
+    case Client::PythonKeyring:
+        script = QStringLiteral(
             "import keyring, os, sys\n"
             "v = keyring.get_password('choragen', os.environ['CHORAGEN_TEST_ACCOUNT'])\n"
-            "sys.exit(3) if v is None else sys.stdout.write(v)\n")
-        : QStringLiteral("require(process.env.CHORAGEN_TEST_KEYTAR)"
-                         ".getPassword('choragen', process.env.CHORAGEN_TEST_ACCOUNT)"
-                         ".then(v => { if (v === null) process.exit(3); process.stdout.write(v); })"
-                         ".catch(() => process.exit(1));");
+            "sys.exit(3) if v is None else sys.stdout.write(v)\n");
+        break;
+    case Client::Keytar:
+        script = QStringLiteral(
+            "require(process.env.CHORAGEN_TEST_KEYTAR)"
+            ".getPassword('choragen', process.env.CHORAGEN_TEST_ACCOUNT)"
+            ".then(v => { if (v === null) process.exit(3); process.stdout.write(v); })"
+            ".catch(() => process.exit(1));");
+        break;
+    case Client::NapiKeyring:
+        script = QStringLiteral(
+            "const {Entry} = require(process.env.CHORAGEN_TEST_NAPI);"
+            "const v = new Entry('choragen', process.env.CHORAGEN_TEST_ACCOUNT).getPassword();"
+            "if (v === null || v === undefined) process.exit(3); process.stdout.write(v);");
+        break;
+    }
     const Run run = runClient(client, script, account, QByteArray());
     if (found)
         *found = run.exitCode == 0;
@@ -192,13 +207,25 @@ QByteArray clientGet(Client client, const QString &account, bool *found)
 
 bool clientSet(Client client, const QString &account, const QByteArray &secret)
 {
-    const QString script = client == Client::PythonKeyring
-        ? QStringLiteral("import keyring, os\n"
-                         "keyring.set_password('choragen', os.environ['CHORAGEN_TEST_ACCOUNT'], "
-                         "os.environ['CHORAGEN_TEST_KEY'])\n")
-        : QStringLiteral("require(process.env.CHORAGEN_TEST_KEYTAR)"
-                         ".setPassword('choragen', process.env.CHORAGEN_TEST_ACCOUNT, "
-                         "process.env.CHORAGEN_TEST_KEY).catch(() => process.exit(1));");
+    QString script;
+    switch (client) {
+    case Client::PythonKeyring:
+        script = QStringLiteral(
+            "import keyring, os\n"
+            "keyring.set_password('choragen', os.environ['CHORAGEN_TEST_ACCOUNT'], "
+            "os.environ['CHORAGEN_TEST_KEY'])\n");
+        break;
+    case Client::Keytar:
+        script = QStringLiteral("require(process.env.CHORAGEN_TEST_KEYTAR)"
+                                ".setPassword('choragen', process.env.CHORAGEN_TEST_ACCOUNT, "
+                                "process.env.CHORAGEN_TEST_KEY).catch(() => process.exit(1));");
+        break;
+    case Client::NapiKeyring:
+        script = QStringLiteral("const {Entry} = require(process.env.CHORAGEN_TEST_NAPI);"
+                                "new Entry('choragen', process.env.CHORAGEN_TEST_ACCOUNT)"
+                                ".setPassword(process.env.CHORAGEN_TEST_KEY);");
+        break;
+    }
     return runClient(client, script, account, secret).exitCode == 0;
 }
 

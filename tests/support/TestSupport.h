@@ -55,12 +55,12 @@ QMap<QString, QString> fullAttributes(const QString &account);
 /// Another program's keychain client, reading or writing service "choragen", @p account; the
 /// key goes to the client through its environment, never its command line. A read returns the
 /// key, or an empty array with @p found false when the client finds nothing.
-enum class Client { PythonKeyring, Keytar };
+enum class Client { PythonKeyring, Keytar, NapiKeyring };
 QByteArray clientGet(Client client, const QString &account, bool *found = nullptr);
 bool clientSet(Client client, const QString &account, const QByteArray &secret);
-/// Builds keytar once into the build tree (tests/support/keytar-fixture.sh). Returns 0 when it
-/// is ready, 77 when the npm registry cannot be reached, anything else on failure; @p log gets
-/// the fixture's output.
+/// Builds keytar (and installs @napi-rs/keyring) once into the build tree
+/// (tests/support/keytar-fixture.sh). Returns 0 when it is ready, 77 when the npm registry cannot
+/// be reached, anything else on failure; @p log gets the fixture's output.
 int prepareKeytar(QByteArray *log = nullptr);
 
 /// Writes @p content to <project>/.choragen/config.json (0600, folder 0700).
