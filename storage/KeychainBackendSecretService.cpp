@@ -12,6 +12,7 @@
 #include "KeychainCommon.h"
 #include "KeychainNaming.h"
 #include "Log.h"
+#include "Secret.h"
 
 // The D-Bus path API (search and delete by path, create an item with our own attributes).
 #define SECRET_API_SUBJECT_TO_CHANGE 1
@@ -362,18 +363,20 @@ SecretServiceOutcome readItem(Call &call, const QString &account)
     while (g_hash_table_iter_next(&iter, nullptr, &value)) {
         gsize length = 0;
         const gchar *data = secret_value_get(static_cast<SecretValue *>(value), &length);
-        const QByteArray secret(data, qsizetype(length));
-        if (distinct == 0 || secret != outcome.secret) {
+        // A view into libsecret's memory (which it wipes): one copy of the key, the result.
+        const QByteArrayView secret(data, qsizetype(length));
+        if (distinct == 0) {
             ++distinct;
-            outcome.secret = secret;
+            outcome.secret = secret.toByteArray();
+        } else if (secret != QByteArrayView(outcome.secret)) {
+            ++distinct;
         }
     }
     if (distinct == 0) {
         // The items went away between the search and the read.
         outcome.error = call.absentOrLocked(account);
     } else if (distinct > 1) {
-        outcome.secret.fill('\0');
-        outcome.secret.clear();
+        wipeSecret(outcome.secret);
         outcome.error = Error::make(
             ErrorCode::Conflict,
             QStringLiteral("The %1 holds different keys for %2/%3 (written by different "
@@ -570,10 +573,13 @@ void KeychainBackend::runOnWorker(Work work, QObject *context,
     connect(watcher, &QFutureWatcherBase::finished, watcher, [this, watcher, timer, settle] {
         timer->stop();
         if (watcher->future().resultCount() > 0) {
-            const Outcome outcome = watcher->result();
+            // Taken, not copied: the future keeps no reference to a key, so the one the caller
+            // wipes is the last.
+            Outcome outcome = watcher->future().takeResult();
             if (!outcome.provider.isEmpty())
                 m_provider = outcome.provider;
             settle(outcome);
+            wipeSecret(outcome.secret);
         }
         watcher->deleteLater();
     });
