@@ -10,14 +10,20 @@ class Job;
 
 namespace Choragen {
 
-/// The operating system's keychain through QtKeychain: the Secret Service (or KWallet) on Linux,
-/// the macOS Keychain, the Windows Credential Manager. Never falls back to an insecure store.
+struct SecretServiceOutcome;
+
+/// The operating system's keychain. One implementation per platform, one file each:
+/// - Linux: the Secret Service through libsecret (KeychainBackendSecretService.cpp), on every
+///   provider (gnome-keyring, KeePassXC, KWallet), with the item attributes every other client
+///   searches (see DESIGN.md, "The keychain entries");
+/// - macOS and Windows: QtKeychain (KeychainBackend.cpp);
+/// - builds configured with CHORAGEN_WITH_KEYCHAIN=OFF: every call reports NotBuiltIn
+///   (KeychainBackendNotBuiltIn.cpp), so the storage policy keeps keys in the file and says why.
+/// Never falls back to an insecure store.
 ///
-/// Builds configured with CHORAGEN_WITH_KEYCHAIN=OFF have the same class without QtKeychain: it
-/// reports every call as NotBuiltIn, so the storage policy keeps keys in the file and says why.
-///
-/// Every call has a timeout (default 30 s, or CHORAGEN_KEYCHAIN_TIMEOUT_MS): QtKeychain runs one
-/// job at a time, and one that hangs, e.g. behind an unlock prompt, must not hang the caller.
+/// Every call has a timeout (default 30 s, or CHORAGEN_KEYCHAIN_TIMEOUT_MS): a keychain that
+/// hangs, e.g. behind an unlock prompt, must not hang the caller. Once a call timed out, later
+/// calls answer TimedOut at once, until the next probe() asks the keychain again.
 class KeychainBackend : public QObject, public SecretBackend
 {
     Q_OBJECT
@@ -29,9 +35,16 @@ public:
 
     int timeoutMs() const { return m_timeoutMs; }
 
+    /// The key profile whose entries this backend reads and writes; empty is the default
+    /// profile. See keychainAccount().
+    void setProfile(const QString &profile) override { m_profile = profile; }
+    QString profile() const { return m_profile; }
+
     /// False in builds without keychain support.
     static bool isBuiltIn();
 
+    /// For people; on Linux it names the Secret Service provider that answered the last probe,
+    /// e.g. "KeePassXC Secret Service".
     QString name() const override;
     void probe(QObject *context, ProbeDone done) override;
     void read(const QString &providerId, QObject *context, ReadDone done) override;
@@ -39,18 +52,25 @@ public:
                Done done) override;
     void remove(const QString &providerId, QObject *context, Done done) override;
     void readIfPresent(const QString &providerId, QObject *context, ReadDone done) override;
-    void setProfile(const QString &profile) override { m_profile = profile; }
 
     /// Maps a finished QtKeychain job's error to ours, with a message and a fix for people.
     static Error classify(int keychainError, const QString &errorString, const QString &backend);
 
 private:
+    // QtKeychain (macOS, Windows).
     void start(QKeychain::Job *job, QObject *context, std::function<void(const Error &)> finish);
     void sentinelRead(QObject *context, ProbeDone done);
-    void checkLocked(QObject *context, BackendStatus status, ProbeDone done);
+
+    // Secret Service (Linux): libsecret calls on a worker thread.
+    using Outcome = SecretServiceOutcome;
+    using Work = std::function<Outcome(void *cancellable)>;
+    void runOnWorker(Work work, QObject *context, std::function<void(const Outcome &)> finish);
+    void secretServiceProbe(QObject *context, ProbeDone done);
 
     int m_timeoutMs;
     QString m_profile;
+    QString m_provider;
+    bool m_timedOut = false;
 };
 
 } // namespace Choragen

@@ -20,21 +20,27 @@ QString keychainService()
 
 QString keychainAccount(const QString &providerId, const QString &profile)
 {
-    const QString account = providerId + QStringLiteral("-api-key");
-    return profile.isEmpty() ? account : account + u'@' + profile;
+    QString account = providerId + QStringLiteral("-api-key");
+    if (!profile.isEmpty())
+        account += u'@' + profile;
+    return account;
 }
 
-QString keychainKey(const QString &providerId, KeychainPlatform platform)
+QString qtKeychainService(KeychainPlatform platform)
 {
-    return keychainKey(providerId, QString(), platform);
+    return platform == KeychainPlatform::Windows ? QString() : keychainService();
+}
+
+QString keychainTarget(const QString &account, KeychainPlatform platform)
+{
+    if (platform == KeychainPlatform::Windows)
+        return keychainService() + u'/' + account;
+    return account;
 }
 
 QString keychainKey(const QString &providerId, const QString &profile, KeychainPlatform platform)
 {
-    const QString account = keychainAccount(providerId, profile);
-    if (platform == KeychainPlatform::Windows)
-        return keychainService() + u'/' + account;
-    return account;
+    return keychainTarget(keychainAccount(providerId, profile), platform);
 }
 
 bool isValidProfileName(const QString &name)

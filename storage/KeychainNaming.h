@@ -9,19 +9,25 @@ enum class KeychainPlatform { Linux, MacOS, Windows };
 /// The platform this build runs on.
 KeychainPlatform currentKeychainPlatform();
 
-/// The QtKeychain service for every entry of ours.
+/// The service of every entry of ours: "choragen".
 QString keychainService();
 
-/// The account of @p providerId's entry: "<id>-api-key" for the default profile, and
-/// "<id>-api-key@<profile>" for a named one. The agent and other tools find keys by this name.
-QString keychainAccount(const QString &providerId, const QString &profile = QString());
+/// The account of @p providerId's entry, the one name other programs look up:
+/// "<id>-api-key" for the default profile (empty @p profile), "<id>-api-key@<profile>" otherwise.
+QString keychainAccount(const QString &providerId, const QString &profile = {});
 
-/// The QtKeychain key for @p providerId: "<id>-api-key", or "choragen/<id>-api-key" on Windows,
-/// where QtKeychain ignores the service and the target name must carry the namespace itself.
-QString keychainKey(const QString &providerId,
-                    KeychainPlatform platform = currentKeychainPlatform());
-/// keychainKey() for @p providerId's entry in @p profile.
-QString keychainKey(const QString &providerId, const QString &profile,
+/// The QtKeychain service to use on @p platform. Empty on Windows: QtKeychain ignores the
+/// service there up to 0.16 and names the credential "<key>@<service>" from 0.17 on, unless the
+/// service is empty; an empty service gives the bare key as target under every version.
+QString qtKeychainService(KeychainPlatform platform = currentKeychainPlatform());
+
+/// The QtKeychain key for @p account on @p platform: the account itself, or on Windows the
+/// credential's whole target name "choragen/<account>" (the name keytar uses).
+QString keychainTarget(const QString &account,
+                       KeychainPlatform platform = currentKeychainPlatform());
+
+/// keychainTarget() of keychainAccount(): the QtKeychain key of a provider's entry.
+QString keychainKey(const QString &providerId, const QString &profile = {},
                     KeychainPlatform platform = currentKeychainPlatform());
 
 /// True when @p name is a valid key profile: 1-32 of a-z, 0-9, '-', '_', '.', starting with a

@@ -44,6 +44,9 @@ QString keychainFix(const Error &reason)
         return tr("Install and start gnome-keyring, or KeePassXC with its Secret Service "
                   "integration turned on, then check again.");
     case ErrorCode::KeychainLocked:
+        // The keychain's own fix names the provider to unlock: gnome-keyring, KeePassXC, KWallet.
+        if (!reason.fix.isEmpty())
+            return reason.fix;
         return tr("Unlock it (for example the login keyring in Passwords and Keys), then check "
                   "again.");
     case ErrorCode::AccessDenied:

@@ -15,7 +15,7 @@ const QStringList commands = {
     QStringLiteral("config:secure"), QStringLiteral("config:export"),
     QStringLiteral("config:status"), QStringLiteral("config:set"),
     QStringLiteral("config:get"),    QStringLiteral("config:unset"),
-    QStringLiteral("config:doctor"),
+    QStringLiteral("config:doctor"), QStringLiteral("exec"),
 };
 
 QString description()
@@ -43,6 +43,10 @@ QString description()
         "  config:doctor [--json]      check the whole setup: keychain round trip, the\n"
         "                              file's permissions, overrides, conflicts, and keys\n"
         "                              exposed through git; changes nothing\n"
+        "  exec -- COMMAND [ARGS...]   run COMMAND with every provider's effective key in its\n"
+        "                              environment only (google also as GEMINI_API_KEY);\n"
+        "                              variables already set win; returns COMMAND's exit\n"
+        "                              status (127: it could not be started)\n"
         "\n"
         "Keys live in <project>/.choragen/config.json as providers.<id>.apiKey, or in the\n"
         "keychain (service \"choragen\", account \"<id>-api-key\"). A key is read from the\n"
@@ -186,6 +190,13 @@ Invocation parseArguments(const QStringList &arguments)
             return usage(QStringLiteral("%1 needs a provider, e.g. '%1 anthropic'.")
                              .arg(invocation.command));
         invocation.provider = positional.takeFirst();
+    }
+    if (invocation.command == QLatin1String("exec")) {
+        if (positional.isEmpty())
+            return usage(QStringLiteral("exec needs a command: 'choragen exec -- COMMAND "
+                                        "[ARGS...]'."));
+        invocation.execCommand = positional;
+        positional.clear();
     }
     if (!positional.isEmpty())
         // Not quoted: a stray argument may well be a pasted key.

@@ -16,6 +16,7 @@ struct Invocation
     QString output;
     QString storage;
     QString profile; ///< --profile: overrides the config's keyProfile; validated
+    QStringList execCommand; ///< for exec: the program and its arguments
     bool json = false;
     bool dryRun = false;
     bool yes = false;

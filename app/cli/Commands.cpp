@@ -17,6 +17,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 
 namespace Choragen::Cli {
 
@@ -113,6 +114,8 @@ int Commands::run()
         return get();
     if (command == QLatin1String("config:unset"))
         return unset();
+    if (command == QLatin1String("exec"))
+        return exec();
     return 2;
 }
 
@@ -582,6 +585,63 @@ int Commands::doctor()
 {
     Doctor doctor(*m_store, m_invocation.json);
     return doctor.run();
+}
+
+int Commands::exec()
+{
+    CredentialStore &store = *m_store;
+    // Only the child's environment gets the keys: never this process's, never a command line.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const Provider &provider : m_registry->providers()) {
+        if (provider.envVar.isEmpty())
+            continue;
+        KeyInfo info = await<KeyInfo>(
+            Start<KeyInfo>([&](QObject *context, std::function<void(KeyInfo)> done) {
+                store.lookup(provider, context, done);
+            }));
+        // Keychain mode with the keychain unavailable: stop before the command runs (exit 3).
+        if (!info.error.ok())
+            return fail(info.error);
+        if (!info.keychainError.ok() && info.location == KeyLocation::File)
+            printErr(QStringLiteral("choragen: warning: the keychain could not be asked (%1); "
+                                    "using the config file for %2.\n")
+                         .arg(info.keychainError.message, provider.id));
+        if (info.conflict)
+            printErr(QStringLiteral("choragen: warning: the keychain and %1 hold different keys "
+                                    "for %2; using the keychain's. Run config:status for "
+                                    "details.\n")
+                         .arg(store.configPath(), provider.id));
+        if (info.location == KeyLocation::Keychain || info.location == KeyLocation::File) {
+            QStringList names {provider.envVar};
+            // Choragen's agent command line reads Google's key as GEMINI_API_KEY.
+            if (!provider.altEnvVar.isEmpty())
+                names << provider.altEnvVar;
+            for (const QString &name : names) {
+                if (!environment.contains(name))
+                    environment.insert(name, QString::fromUtf8(info.secret));
+            }
+        }
+        wipeSecret(info.secret);
+    }
+
+    QProcess child;
+    child.setProgram(m_invocation.execCommand.first());
+    child.setArguments(m_invocation.execCommand.mid(1));
+    child.setProcessEnvironment(environment);
+    child.setProcessChannelMode(QProcess::ForwardedChannels);
+    child.setInputChannelMode(QProcess::ForwardedInputChannel);
+    child.start();
+    if (!child.waitForStarted(-1)) {
+        printErr(QStringLiteral("choragen: cannot run %1: %2\n")
+                     .arg(m_invocation.execCommand.first(), child.errorString()));
+        return 127;
+    }
+    environment.clear();
+    child.waitForFinished(-1);
+    // Like a shell: a child killed by a signal gives 128 + the signal's number.
+    if (child.exitStatus() == QProcess::CrashExit)
+        return 128 + child.exitCode();
+    return child.exitCode();
 }
 
 } // namespace Choragen::Cli

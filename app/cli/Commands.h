@@ -31,6 +31,7 @@ public:
     int get();
     int unset();
     int doctor();
+    int exec();
 
 private:
     int fail(const Error &error) const;

@@ -211,8 +211,9 @@ private Q_SLOTS:
                  QFileInfo(configPath(project())).absoluteFilePath());
         const QJsonObject keychain = json.value(QStringLiteral("keychain")).toObject();
         QCOMPARE(keychain.value(QStringLiteral("available")).toBool(), true);
+        // The provider really answering (make test runs gnome-keyring).
         QCOMPARE(keychain.value(QStringLiteral("backend")).toString(),
-                 QStringLiteral("Secret Service"));
+                 QStringLiteral("gnome-keyring Secret Service"));
         QVERIFY(keychain.contains(QStringLiteral("detail")));
         const QJsonArray providers = json.value(QStringLiteral("providers")).toArray();
         QCOMPARE(providers.size(), 4);

@@ -27,11 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
     if (!valid)
         return 0;
     using Choragen::KeychainPlatform;
-    FUZZ_CHECK(Choragen::keychainKey(id, KeychainPlatform::Linux)
+    FUZZ_CHECK(Choragen::keychainKey(id, {}, KeychainPlatform::Linux)
                == id + QStringLiteral("-api-key"));
-    FUZZ_CHECK(Choragen::keychainKey(id, KeychainPlatform::MacOS)
+    FUZZ_CHECK(Choragen::keychainKey(id, {}, KeychainPlatform::MacOS)
                == id + QStringLiteral("-api-key"));
-    FUZZ_CHECK(Choragen::keychainKey(id, KeychainPlatform::Windows)
+    FUZZ_CHECK(Choragen::keychainKey(id, {}, KeychainPlatform::Windows)
                == QStringLiteral("choragen/") + id + QStringLiteral("-api-key"));
     return 0;
 }

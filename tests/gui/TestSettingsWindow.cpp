@@ -95,7 +95,8 @@ private Q_SLOTS:
         writeKeychainEntry(m_store->keychain(), u"anthropic"_s, anthropicKey.toUtf8());
         open();
         QCOMPARE(m_window->storageBadge()->kind(), StorageBadge::Kind::Keychain);
-        QCOMPARE(m_window->storageBadge()->text(), u"Keychain (Secret Service)"_s);
+        // Names the provider really answering (the test session runs gnome-keyring).
+        QCOMPARE(m_window->storageBadge()->text(), u"Keychain (gnome-keyring Secret Service)"_s);
         QVERIFY(m_window->storageDetailLabel()->text().contains(u"Secret Service"_s));
         QVERIFY(m_window->storageBadge()->accessibleName().contains(u"Keychain"_s));
         QVERIFY(!m_window->storageReasonLabel()->isVisible());

@@ -3,6 +3,7 @@
 #include "TestSupport.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -228,10 +229,14 @@ private Q_SLOTS:
             = R"({"credentialStorage": "keychain", "providers": {"openai": {"apiKey": "sk-FAKE-openai-not-a-real-key-9"}}})";
         writeConfig(project(), original);
 
+        QElapsedTimer elapsed;
+        elapsed.start();
         const Run status = inOwnSession(
             home, hung, at({QStringLiteral("config:status"), QStringLiteral("--json")}), {},
             options);
         QCOMPARE(status.exitCode, 3);
+        // Once timed out, the keychain is not asked again for each of the four providers.
+        QVERIFY2(elapsed.elapsed() < 3 * 1500, qPrintable(QString::number(elapsed.elapsed())));
         const QJsonObject keychain
             = statusJson(status).value(QStringLiteral("keychain")).toObject();
         QCOMPARE(keychain.value(QStringLiteral("reason")).toString(), QStringLiteral("timed-out"));

@@ -8,6 +8,44 @@
 
 using namespace Choragen;
 
+namespace {
+
+Error writeKey(KeychainBackend &backend, const QString &id, const QByteArray &key)
+{
+    std::optional<Error> written;
+    QObject context;
+    backend.write(id, key, &context, [&](const Error &e) { written = e; });
+    if (!QTest::qWaitFor([&] { return written.has_value(); }, 10000))
+        return Error::make(ErrorCode::TimedOut, QStringLiteral("no answer"));
+    return *written;
+}
+
+std::pair<Error, QByteArray> readKey(KeychainBackend &backend, const QString &id)
+{
+    std::optional<Error> error;
+    QByteArray secret;
+    QObject context;
+    backend.read(id, &context, [&](const Error &e, const QByteArray &s) {
+        error = e;
+        secret = s;
+    });
+    if (!QTest::qWaitFor([&] { return error.has_value(); }, 10000))
+        return {Error::make(ErrorCode::TimedOut, QStringLiteral("no answer")), {}};
+    return {*error, secret};
+}
+
+Error removeKey(KeychainBackend &backend, const QString &id)
+{
+    std::optional<Error> removed;
+    QObject context;
+    backend.remove(id, &context, [&](const Error &e) { removed = e; });
+    if (!QTest::qWaitFor([&] { return removed.has_value(); }, 10000))
+        return Error::make(ErrorCode::TimedOut, QStringLiteral("no answer"));
+    return *removed;
+}
+
+} // namespace
+
 class TestKeychainBackend : public QObject
 {
     Q_OBJECT
@@ -24,7 +62,9 @@ private Q_SLOTS:
         QVERIFY(!status); // never before the call returns
         QTRY_VERIFY_WITH_TIMEOUT(status.has_value(), 10000);
         QVERIFY2(status->available, qPrintable(status->reason.message));
-        QCOMPARE(status->backend, QStringLiteral("Secret Service"));
+        // Names the provider really answering: make test runs gnome-keyring.
+        QCOMPARE(status->backend, QStringLiteral("gnome-keyring Secret Service"));
+        QCOMPARE(backend.name(), status->backend);
     }
 
     void writeReadRemoveRoundTrip()
@@ -55,6 +95,123 @@ private Q_SLOTS:
         bool found = true;
         TestSupport::secretToolLookup(QStringLiteral("openai"), &found);
         QVERIFY(!found);
+    }
+
+    void writeCarriesEveryClientsAttributes()
+    {
+        KeychainBackend backend;
+        QVERIFY(writeKey(backend, QStringLiteral("openai"),
+                         TestSupport::fakeKey(QStringLiteral("openai")))
+                    .ok());
+        const auto items = TestSupport::keychainItems(QStringLiteral("openai-api-key"));
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.first(), TestSupport::fullAttributes(QStringLiteral("openai-api-key")));
+        // Every client's own question finds it.
+        QVERIFY(TestSupport::secretToolLookupBy({QStringLiteral("server"),
+                                                 QStringLiteral("choragen"), QStringLiteral("user"),
+                                                 QStringLiteral("openai-api-key")})
+                == TestSupport::fakeKey(QStringLiteral("openai")));
+        QVERIFY(TestSupport::secretToolLookupBy(
+                    {QStringLiteral("service"), QStringLiteral("choragen"),
+                     QStringLiteral("username"), QStringLiteral("openai-api-key")})
+                == TestSupport::fakeKey(QStringLiteral("openai")));
+    }
+
+    void profileNamesTheAccount()
+    {
+        KeychainBackend work;
+        work.setProfile(QStringLiteral("work"));
+        KeychainBackend plain;
+        const QByteArray workKey = TestSupport::fakeKey(QStringLiteral("google"), 1);
+        const QByteArray plainKey = TestSupport::fakeKey(QStringLiteral("google"), 2);
+        QVERIFY(writeKey(work, QStringLiteral("google"), workKey).ok());
+        QVERIFY(writeKey(plain, QStringLiteral("google"), plainKey).ok());
+        QVERIFY(TestSupport::secretToolLookupBy(
+                    {QStringLiteral("service"), QStringLiteral("choragen"),
+                     QStringLiteral("account"), QStringLiteral("google-api-key@work")})
+                == workKey);
+        QVERIFY(readKey(work, QStringLiteral("google")).second == workKey);
+        QVERIFY(readKey(plain, QStringLiteral("google")).second == plainKey);
+        QVERIFY(removeKey(work, QStringLiteral("google")).ok());
+        QCOMPARE(readKey(work, QStringLiteral("google")).first.code, ErrorCode::NotFound);
+        QVERIFY(readKey(plain, QStringLiteral("google")).second == plainKey);
+    }
+
+    // Items other programs wrote under our names: keytar (service+account), Python keyring
+    // (service+username), earlier Choragen versions through QtKeychain (server+user).
+    void othersItemsAreReadAndReplacedByOne_data()
+    {
+        QTest::addColumn<QStringList>("attributes");
+        QTest::newRow("keytar") << QStringList {
+            QStringLiteral("xdg:schema"), QStringLiteral("org.freedesktop.Secret.Generic"),
+            QStringLiteral("service"),    QStringLiteral("choragen"),
+            QStringLiteral("account"),    QStringLiteral("anthropic-api-key")};
+        QTest::newRow("python keyring")
+            << QStringList {QStringLiteral("application"), QStringLiteral("Python keyring library"),
+                            QStringLiteral("service"),     QStringLiteral("choragen"),
+                            QStringLiteral("username"),    QStringLiteral("anthropic-api-key")};
+        QTest::newRow("earlier choragen")
+            << QStringList {QStringLiteral("xdg:schema"), QStringLiteral("org.qt.keychain"),
+                            QStringLiteral("server"),     QStringLiteral("choragen"),
+                            QStringLiteral("user"),       QStringLiteral("anthropic-api-key"),
+                            QStringLiteral("type"),       QStringLiteral("plaintext")};
+    }
+
+    void othersItemsAreReadAndReplacedByOne()
+    {
+        QFETCH(QStringList, attributes);
+        const QByteArray old = TestSupport::fakeKey(QStringLiteral("anthropic"), 1);
+        QVERIFY(TestSupport::secretToolStore(attributes, old));
+        KeychainBackend backend;
+        const auto [error, secret] = readKey(backend, QStringLiteral("anthropic"));
+        QVERIFY2(error.ok(), qPrintable(error.message));
+        QVERIFY(secret == old);
+
+        const QByteArray next = TestSupport::fakeKey(QStringLiteral("anthropic"), 2);
+        QVERIFY(writeKey(backend, QStringLiteral("anthropic"), next).ok());
+        const auto items = TestSupport::keychainItems(QStringLiteral("anthropic-api-key"));
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.first(), TestSupport::fullAttributes(QStringLiteral("anthropic-api-key")));
+        QVERIFY(readKey(backend, QStringLiteral("anthropic")).second == next);
+    }
+
+    void differentKeysAreAnErrorNotAChoice()
+    {
+        QVERIFY(TestSupport::secretToolStore({QStringLiteral("service"), QStringLiteral("choragen"),
+                                              QStringLiteral("account"),
+                                              QStringLiteral("openai-api-key")},
+                                             TestSupport::fakeKey(QStringLiteral("openai"), 1)));
+        QVERIFY(
+            TestSupport::secretToolStore({QStringLiteral("server"), QStringLiteral("choragen"),
+                                          QStringLiteral("user"), QStringLiteral("openai-api-key")},
+                                         TestSupport::fakeKey(QStringLiteral("openai"), 2)));
+        KeychainBackend backend;
+        const auto [error, secret] = readKey(backend, QStringLiteral("openai"));
+        QCOMPARE(error.code, ErrorCode::Conflict);
+        QVERIFY(secret.isEmpty());
+        QVERIFY(!error.text().contains(QStringLiteral("not-a-real-key")));
+        // A write settles it: one item, the new key.
+        QVERIFY(writeKey(backend, QStringLiteral("openai"),
+                         TestSupport::fakeKey(QStringLiteral("openai"), 3))
+                    .ok());
+        QCOMPARE(TestSupport::keychainItems(QStringLiteral("openai-api-key")).size(), 1);
+    }
+
+    void removeDeletesEveryForm()
+    {
+        const QByteArray key = TestSupport::fakeKey(QStringLiteral("mistral"));
+        QVERIFY(TestSupport::secretToolStore({QStringLiteral("service"), QStringLiteral("choragen"),
+                                              QStringLiteral("username"),
+                                              QStringLiteral("mistral-api-key")},
+                                             key));
+        QVERIFY(TestSupport::secretToolStore({QStringLiteral("server"), QStringLiteral("choragen"),
+                                              QStringLiteral("user"),
+                                              QStringLiteral("mistral-api-key")},
+                                             key));
+        KeychainBackend backend;
+        QVERIFY(removeKey(backend, QStringLiteral("mistral")).ok());
+        QVERIFY(TestSupport::keychainItems(QStringLiteral("mistral-api-key")).isEmpty());
+        QCOMPARE(removeKey(backend, QStringLiteral("mistral")).code, ErrorCode::NotFound);
     }
 
     void absentEntryIsNotFound()

@@ -23,7 +23,8 @@ for lib in $libs; do
     echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib"
 done
 if [ "$with_keychain" = 1 ]; then
-    echo "$depends" | grep -q "libqt6keychain1" || fail "Depends lacks libqt6keychain1"
+    # Linux talks to the Secret Service through libsecret; QtKeychain is for macOS and Windows.
+    echo "$depends" | grep -q "libqt6keychain1" && fail "Depends has libqt6keychain1, which Linux does not use"
     echo "$depends" | grep -q "libsecret-1-0" || fail "Depends lacks libsecret-1-0"
     dpkg-deb -f "$deb" Recommends | grep -q "gnome-keyring | keepassxc" || fail "Recommends lacks a Secret Service"
 else

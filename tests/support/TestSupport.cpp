@@ -1,5 +1,14 @@
 #include "TestSupport.h"
 
+#include <QDBusArgument>
+#include <QDBusConnection>
+#include <QDBusInterface>
+#include <QDBusMessage>
+#include <QDBusMetaType>
+#include <QDBusObjectPath>
+#include <QDBusReply>
+#include <QDBusVariant>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -52,17 +61,11 @@ Run runProgram(const QString &program, const QStringList &arguments, const QByte
     return run;
 }
 
-QByteArray secretToolLookup(const QString &providerId, bool *found)
-{
-    return secretToolLookupAccount(providerId + QStringLiteral("-api-key"), found);
-}
-
-QByteArray secretToolLookupAccount(const QString &account, bool *found)
+QByteArray secretToolLookupBy(const QStringList &attributes, bool *found)
 {
     QProcess process;
     process.start(QStringLiteral("secret-tool"),
-                  {QStringLiteral("lookup"), QStringLiteral("server"), QStringLiteral("choragen"),
-                   QStringLiteral("user"), account});
+                  QStringList {QStringLiteral("lookup")} + attributes);
     process.waitForFinished(30000);
     const QByteArray out = process.readAllStandardOutput();
     if (found)
@@ -70,19 +73,36 @@ QByteArray secretToolLookupAccount(const QString &account, bool *found)
     return out;
 }
 
+QByteArray secretToolLookup(const QString &providerId, bool *found)
+{
+    return secretToolLookupAccount(providerId + QStringLiteral("-api-key"), found);
+}
+
+QByteArray secretToolLookupAccount(const QString &account, bool *found)
+{
+    return secretToolLookupBy(
+        {QStringLiteral("service"), QStringLiteral("choragen"), QStringLiteral("account"), account},
+        found);
+}
+
 bool secretToolStore(const QString &providerId, const QByteArray &secret)
 {
     const QString account = providerId + QStringLiteral("-api-key");
+    return secretToolStore(
+        {QStringLiteral("xdg:schema"), QStringLiteral("org.freedesktop.Secret.Generic"),
+         QStringLiteral("service"), QStringLiteral("choragen"), QStringLiteral("account"), account,
+         QStringLiteral("username"), account, QStringLiteral("server"), QStringLiteral("choragen"),
+         QStringLiteral("user"), account, QStringLiteral("type"), QStringLiteral("plaintext")},
+        secret);
+}
+
+bool secretToolStore(const QStringList &attributes, const QByteArray &secret)
+{
     QProcess process;
     process.start(QStringLiteral("secret-tool"),
-                  {QStringLiteral("store"), QStringLiteral("--label"), account,
-                   QStringLiteral("service"), QStringLiteral("choragen"), QStringLiteral("account"),
-                   account, QStringLiteral("username"), account, QStringLiteral("server"),
-                   QStringLiteral("choragen"), QStringLiteral("user"), account,
-                   QStringLiteral("type"), QStringLiteral("plaintext")});
-    if (!process.waitForStarted(30000))
-        return false;
-    // secret-tool stores what it reads on standard input, without a trailing newline if none.
+                  QStringList {QStringLiteral("store"), QStringLiteral("--label=test item")}
+                      + attributes);
+    process.waitForStarted(30000);
     process.write(secret);
     process.closeWriteChannel();
     process.waitForFinished(30000);
@@ -91,10 +111,149 @@ bool secretToolStore(const QString &providerId, const QByteArray &secret)
 
 void clearKeychain()
 {
-    QProcess process;
-    process.start(QStringLiteral("secret-tool"),
-                  {QStringLiteral("clear"), QStringLiteral("server"), QStringLiteral("choragen")});
-    process.waitForFinished(30000);
+    for (const QString &attribute : {QStringLiteral("service"), QStringLiteral("server")}) {
+        QProcess process;
+        process.start(QStringLiteral("secret-tool"),
+                      {QStringLiteral("clear"), attribute, QStringLiteral("choragen")});
+        process.waitForFinished(30000);
+    }
+}
+
+QList<QMap<QString, QString>> keychainItems(const QString &account)
+{
+    static const QMetaType registered = qDBusRegisterMetaType<QMap<QString, QString>>();
+    Q_UNUSED(registered)
+    const QString service = QStringLiteral("org.freedesktop.secrets");
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    QStringList paths;
+    const QList<std::pair<QString, QString>> forms {
+        {QStringLiteral("service"), QStringLiteral("account")},
+        {QStringLiteral("service"), QStringLiteral("username")},
+        {QStringLiteral("server"), QStringLiteral("user")}};
+    for (const auto &[serviceKey, accountKey] : forms) {
+        QDBusMessage search = QDBusMessage::createMethodCall(
+            service, QStringLiteral("/org/freedesktop/secrets"),
+            QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("SearchItems"));
+        search << QVariant::fromValue(QMap<QString, QString> {
+            {serviceKey, QStringLiteral("choragen")}, {accountKey, account}});
+        const QDBusMessage reply = bus.call(search, QDBus::Block, 30000);
+        for (int i = 0; i < reply.arguments().size(); ++i) {
+            const auto list = qdbus_cast<QList<QDBusObjectPath>>(reply.arguments().at(i));
+            for (const QDBusObjectPath &path : list) {
+                if (!paths.contains(path.path()))
+                    paths.append(path.path());
+            }
+        }
+    }
+    QList<QMap<QString, QString>> items;
+    for (const QString &path : paths) {
+        QDBusInterface properties(service, path, QStringLiteral("org.freedesktop.DBus.Properties"),
+                                  bus);
+        const QDBusReply<QDBusVariant> attributes
+            = properties.call(QStringLiteral("Get"), QStringLiteral("org.freedesktop.Secret.Item"),
+                              QStringLiteral("Attributes"));
+        items.append(attributes.isValid()
+                         ? qdbus_cast<QMap<QString, QString>>(attributes.value().variant())
+                         : QMap<QString, QString>());
+    }
+    return items;
+}
+
+QMap<QString, QString> fullAttributes(const QString &account)
+{
+    return {{QStringLiteral("xdg:schema"), QStringLiteral("org.freedesktop.Secret.Generic")},
+            {QStringLiteral("service"), QStringLiteral("choragen")},
+            {QStringLiteral("account"), account},
+            {QStringLiteral("username"), account},
+            {QStringLiteral("server"), QStringLiteral("choragen")},
+            {QStringLiteral("user"), account},
+            {QStringLiteral("type"), QStringLiteral("plaintext")}};
+}
+
+namespace {
+
+Run runClient(Client client, const QString &script, const QString &account,
+              const QByteArray &secret)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("CHORAGEN_TEST_ACCOUNT"), account);
+    if (!secret.isNull())
+        env.insert(QStringLiteral("CHORAGEN_TEST_KEY"), QString::fromUtf8(secret));
+    if (client == Client::PythonKeyring)
+        // Debian's interpreter, which has python3-keyring.
+        return runProgram(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script}, {},
+                          env);
+    env.insert(QStringLiteral("CHORAGEN_TEST_KEYTAR"),
+               QStringLiteral(KEYTAR_DIR "/node_modules/keytar"));
+    env.insert(QStringLiteral("CHORAGEN_TEST_NAPI"),
+               QStringLiteral(KEYTAR_DIR "/node_modules/@napi-rs/keyring"));
+    return runProgram(QStringLiteral("node"), {QStringLiteral("-e"), script}, {}, env);
+}
+
+} // namespace
+
+QByteArray clientGet(Client client, const QString &account, bool *found)
+{
+    QString script;
+    switch (client) {
+    case Client::PythonKeyring:
+        script = QStringLiteral(
+            "import keyring, os, sys\n"
+            "v = keyring.get_password('choragen', os.environ['CHORAGEN_TEST_ACCOUNT'])\n"
+            "sys.exit(3) if v is None else sys.stdout.write(v)\n");
+        break;
+    case Client::Keytar:
+        script = QStringLiteral(
+            "require(process.env.CHORAGEN_TEST_KEYTAR)"
+            ".getPassword('choragen', process.env.CHORAGEN_TEST_ACCOUNT)"
+            ".then(v => { if (v === null) process.exit(3); process.stdout.write(v); })"
+            ".catch(() => process.exit(1));");
+        break;
+    case Client::NapiKeyring:
+        script = QStringLiteral(
+            "const {Entry} = require(process.env.CHORAGEN_TEST_NAPI);"
+            "const v = new Entry('choragen', process.env.CHORAGEN_TEST_ACCOUNT).getPassword();"
+            "if (v === null || v === undefined) process.exit(3); process.stdout.write(v);");
+        break;
+    }
+    const Run run = runClient(client, script, account, QByteArray());
+    if (found)
+        *found = run.exitCode == 0;
+    return run.exitCode == 0 ? run.out : QByteArray();
+}
+
+bool clientSet(Client client, const QString &account, const QByteArray &secret)
+{
+    QString script;
+    switch (client) {
+    case Client::PythonKeyring:
+        script = QStringLiteral(
+            "import keyring, os\n"
+            "keyring.set_password('choragen', os.environ['CHORAGEN_TEST_ACCOUNT'], "
+            "os.environ['CHORAGEN_TEST_KEY'])\n");
+        break;
+    case Client::Keytar:
+        script = QStringLiteral("require(process.env.CHORAGEN_TEST_KEYTAR)"
+                                ".setPassword('choragen', process.env.CHORAGEN_TEST_ACCOUNT, "
+                                "process.env.CHORAGEN_TEST_KEY).catch(() => process.exit(1));");
+        break;
+    case Client::NapiKeyring:
+        script = QStringLiteral("const {Entry} = require(process.env.CHORAGEN_TEST_NAPI);"
+                                "new Entry('choragen', process.env.CHORAGEN_TEST_ACCOUNT)"
+                                ".setPassword(process.env.CHORAGEN_TEST_KEY);");
+        break;
+    }
+    return runClient(client, script, account, secret).exitCode == 0;
+}
+
+int prepareKeytar(QByteArray *log)
+{
+    const Run run = runProgram(QStringLiteral("sh"),
+                               {QStringLiteral(KEYTAR_FIXTURE), QStringLiteral(KEYTAR_DIR)}, {},
+                               QProcessEnvironment::systemEnvironment(), 600000);
+    if (log)
+        *log = run.all();
+    return run.exitCode;
 }
 
 QString configPath(const QString &projectDir)

@@ -2,6 +2,8 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QList>
+#include <QMap>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -34,15 +36,38 @@ Run runProgram(const QString &program, const QStringList &arguments, const QByte
 Run choragen(const QStringList &arguments, const QByteArray &input = {},
              const QProcessEnvironment &environment = cleanEnvironment(), int timeoutMs = 60000);
 
-/// `secret-tool lookup server choragen user <provider>-api-key`; @p found says whether it hit.
+/// `secret-tool lookup service choragen account <provider>-api-key` (the names keytar uses);
+/// @p found says whether it hit.
 QByteArray secretToolLookup(const QString &providerId, bool *found = nullptr);
 /// The same for a whole account name, e.g. "openai-api-key@work" (a key profile's entry).
 QByteArray secretToolLookupAccount(const QString &account, bool *found = nullptr);
 /// Stores @p secret, byte for byte, as the keychain entry of @p providerId, the way another tool
 /// would (`secret-tool store` with the attributes of DESIGN.md); true when it was stored.
 bool secretToolStore(const QString &providerId, const QByteArray &secret);
-/// Deletes every keychain entry with server=choragen (ours), so each test starts clean.
+/// `secret-tool lookup ATTRIBUTE VALUE …`.
+QByteArray secretToolLookupBy(const QStringList &attributes, bool *found = nullptr);
+/// `secret-tool store --label=LABEL ATTRIBUTE VALUE …`, the secret on stdin; true on success.
+bool secretToolStore(const QStringList &attributes, const QByteArray &secret);
+/// Deletes every keychain entry with service=choragen or server=choragen (ours, and those
+/// other programs write under our name), so each test starts clean.
 void clearKeychain();
+
+/// The attributes of every Secret Service item another client could take for @p account's
+/// entry: service+account (keytar), service+username (Python keyring), server+user (QtKeychain).
+QList<QMap<QString, QString>> keychainItems(const QString &account);
+/// The attributes one item written by choragen carries (DESIGN.md, "The keychain entries").
+QMap<QString, QString> fullAttributes(const QString &account);
+
+/// Another program's keychain client, reading or writing service "choragen", @p account; the
+/// key goes to the client through its environment, never its command line. A read returns the
+/// key, or an empty array with @p found false when the client finds nothing.
+enum class Client { PythonKeyring, Keytar, NapiKeyring };
+QByteArray clientGet(Client client, const QString &account, bool *found = nullptr);
+bool clientSet(Client client, const QString &account, const QByteArray &secret);
+/// Builds keytar (and installs @napi-rs/keyring) once into the build tree
+/// (tests/support/keytar-fixture.sh). Returns 0 when it is ready, 77 when the npm registry cannot
+/// be reached, anything else on failure; @p log gets the fixture's output.
+int prepareKeytar(QByteArray *log = nullptr);
 
 /// Writes @p content to <project>/.choragen/config.json (0600, folder 0700).
 void writeConfig(const QString &projectDir, const QByteArray &content);

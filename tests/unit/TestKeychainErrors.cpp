@@ -1,4 +1,5 @@
 #include "KeychainBackend.h"
+#include "KeychainCommon.h"
 
 #include <qt6keychain/keychain.h>
 
@@ -36,6 +37,12 @@ private Q_SLOTS:
             << QStringLiteral(
                    "Object does not exist at path “/org/freedesktop/secrets/collection/login”")
             << int(ErrorCode::KeychainLocked);
+        // macOS errSecInteractionNotAllowed: a locked login keychain that may not prompt.
+        QTest::newRow("macos locked")
+            << int(QKeychain::AccessDenied)
+            << QStringLiteral("Could not retrieve private key from keystore: User interaction is "
+                              "not allowed")
+            << int(ErrorCode::KeychainLocked);
         QTest::newRow("denied") << int(QKeychain::AccessDenied)
                                 << QStringLiteral("Access was denied")
                                 << int(ErrorCode::AccessDenied);
@@ -47,6 +54,31 @@ private Q_SLOTS:
             << int(ErrorCode::NoSecretService);
         QTest::newRow("other") << int(QKeychain::OtherError) << QStringLiteral("Something odd")
                                << int(ErrorCode::KeychainOther);
+    }
+
+    // Fix texts name the keychain of the platform: secret-tool only on Linux.
+    void fixTextsFollowThePlatform()
+    {
+        QVERIFY(fixForKeychainError(ErrorCode::KeychainOther, 0, KeychainPlatform::Linux)
+                    .contains(QStringLiteral("secret-tool")));
+        for (const KeychainPlatform platform :
+             {KeychainPlatform::MacOS, KeychainPlatform::Windows}) {
+            for (const ErrorCode code : {ErrorCode::KeychainOther, ErrorCode::KeychainLocked,
+                                         ErrorCode::NoSecretService}) {
+                const QString fix = fixForKeychainError(code, 0, platform);
+                QVERIFY2(!fix.contains(QStringLiteral("secret-tool"))
+                             && !fix.contains(QStringLiteral("gnome-keyring")),
+                         qPrintable(fix));
+            }
+        }
+        QVERIFY(fixForKeychainError(ErrorCode::KeychainLocked, 0, KeychainPlatform::MacOS)
+                    .contains(QStringLiteral("login keychain")));
+        QVERIFY(fixForKeychainError(ErrorCode::KeychainLocked, 0, KeychainPlatform::Linux,
+                                    SecretServiceProvider::KeePassXC)
+                    .contains(QStringLiteral("Unlock the database in KeePassXC")));
+        QVERIFY(fixForKeychainError(ErrorCode::KeychainLocked, 0, KeychainPlatform::Linux,
+                                    SecretServiceProvider::KWallet)
+                    .contains(QStringLiteral("KWallet")));
     }
 
     void errorsAreClassified()

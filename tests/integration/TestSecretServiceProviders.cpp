@@ -1,0 +1,106 @@
+// choragen on the other Secret Service providers users run: KeePassXC and KWallet 5. Run by
+// tests/support/with-provider.sh, which starts the provider on a private bus and names it in
+// CHORAGEN_TEST_PROVIDER (and, for KeePassXC, how to lock it in CHORAGEN_TEST_LOCK).
+#include "TestSupport.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace TestSupport;
+
+class TestSecretServiceProviders : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+
+    QStringList at(const QStringList &more) const
+    {
+        return QStringList {QStringLiteral("--project"), m_dir->path()} + more;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (qEnvironmentVariableIsEmpty("CHORAGEN_TEST_PROVIDER"))
+            QSKIP("run through tests/support/with-provider.sh");
+    }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        writeConfig(m_dir->path(), R"({"credentialStorage": "keychain"})");
+    }
+
+    void statusNamesTheProvider()
+    {
+        const Run status
+            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
+        QVERIFY2(status.exitCode == 0, status.err.constData());
+        const QJsonObject keychain = QJsonDocument::fromJson(status.out)
+                                         .object()
+                                         .value(QStringLiteral("keychain"))
+                                         .toObject();
+        QVERIFY(keychain.value(QStringLiteral("available")).toBool());
+        QCOMPARE(keychain.value(QStringLiteral("backend")).toString(),
+                 QStringLiteral("%1 Secret Service")
+                     .arg(qEnvironmentVariable("CHORAGEN_TEST_PROVIDER")));
+    }
+
+    void setGetUnsetAndOtherClients()
+    {
+        const QString account = QStringLiteral("anthropic-api-key");
+        const QByteArray key = fakeKey(QStringLiteral("anthropic"), 7);
+        const Run set
+            = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), key);
+        QVERIFY2(set.exitCode == 0, set.err.constData());
+        const Run get = choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}));
+        QVERIFY2(get.exitCode == 0, get.err.constData());
+        QVERIFY(get.out.trimmed() == key);
+        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == key);
+        QVERIFY(clientGet(Client::PythonKeyring, account) == key);
+        QCOMPARE(keychainItems(account).size(), 1);
+
+        // Written again: still one item.
+        const QByteArray next = fakeKey(QStringLiteral("anthropic"), 8);
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}), next)
+                     .exitCode,
+                 0);
+        QCOMPARE(keychainItems(account).size(), 1);
+        QVERIFY(clientGet(Client::PythonKeyring, account) == next);
+
+        const Run unset
+            = choragen(at({QStringLiteral("config:unset"), QStringLiteral("anthropic")}));
+        QVERIFY2(unset.exitCode == 0, unset.err.constData());
+        bool found = true;
+        secretToolLookup(QStringLiteral("anthropic"), &found);
+        QVERIFY(!found);
+        QVERIFY(keychainItems(account).isEmpty());
+    }
+
+    // A locked KeePassXC database (UnlockBeforeSearch=false) or a closed wallet must not let
+    // unset claim success, and the message names the provider to unlock.
+    void lockedUnsetFails()
+    {
+        const QString lock = qEnvironmentVariable("CHORAGEN_TEST_LOCK");
+        if (lock.isEmpty())
+            QSKIP("this provider has no lock command here");
+        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai")}),
+                          fakeKey(QStringLiteral("openai")))
+                     .exitCode,
+                 0);
+        QCOMPARE(QProcess::execute(QStringLiteral("sh"), {QStringLiteral("-c"), lock}), 0);
+        const Run unset = choragen(at({QStringLiteral("config:unset"), QStringLiteral("openai")}));
+        QCOMPARE(unset.exitCode, 3);
+        QVERIFY2(unset.err.contains("locked"), unset.err.constData());
+        QVERIFY2(unset.err.contains(qgetenv("CHORAGEN_TEST_PROVIDER")), unset.err.constData());
+        QVERIFY(!unset.all().contains("not-a-real-key"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSecretServiceProviders)
+#include "TestSecretServiceProviders.moc"
