@@ -102,6 +102,8 @@ class TestSecretHygiene : public QObject
 
 private:
     std::unique_ptr<QTemporaryDir> m_project;
+    // Appended to every command as --profile when set: the same checks on a profile's entries.
+    QString m_profile;
     std::unique_ptr<QTemporaryDir> m_tmp;
     QString m_home;
     QSet<QString> m_shmBefore;
@@ -109,7 +111,10 @@ private:
     QString configFile() const { return configPath(m_project->path()); }
     QStringList at(const QStringList &more) const
     {
-        return QStringList {QStringLiteral("--project"), m_project->path()} + more;
+        QStringList arguments {QStringLiteral("--project"), m_project->path()};
+        if (!m_profile.isEmpty())
+            arguments << QStringLiteral("--profile") << m_profile;
+        return arguments + more;
     }
 
     QProcessEnvironment environment() const
@@ -233,17 +238,29 @@ private Q_SLOTS:
     void init()
     {
         clearKeychain();
+        m_profile.clear();
         m_project = std::make_unique<QTemporaryDir>();
         m_tmp = std::make_unique<QTemporaryDir>();
     }
 
     void cleanup() { clearKeychain(); }
 
+    void keychainCommandsNeverShowTheKey_data()
+    {
+        QTest::addColumn<QString>("profile");
+        QTest::newRow("default profile") << QString();
+        QTest::newRow("profile work") << QStringLiteral("work");
+    }
+
     void keychainCommandsNeverShowTheKey()
     {
+        QFETCH(QString, profile);
+        m_profile = profile;
+        const QString account = QStringLiteral("anthropic-api-key")
+            + (profile.isEmpty() ? QString() : QStringLiteral("@") + profile);
         quiet({QStringLiteral("config:set"), QStringLiteral("anthropic")}, 0, canary + '\n', {},
               true);
-        QVERIFY(secretToolLookup(QStringLiteral("anthropic")) == canary);
+        QVERIFY(secretToolLookupAccount(account) == canary);
         QVERIFY(!configHoldsCanary());
         quiet({QStringLiteral("config:status")}, 0);
         quiet({QStringLiteral("config:status"), QStringLiteral("--json")}, 0);
@@ -259,8 +276,9 @@ private Q_SLOTS:
 
         quiet({QStringLiteral("config:unset"), QStringLiteral("anthropic")}, 0);
         bool found = true;
-        secretToolLookup(QStringLiteral("anthropic"), &found);
+        secretToolLookupAccount(account, &found);
         QVERIFY(!found);
+        m_profile.clear();
     }
 
     void fileStorageMigrationAndExport()

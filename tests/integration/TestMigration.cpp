@@ -30,13 +30,29 @@ QJsonObject parse(const QByteArray &content)
     return QJsonDocument::fromJson(content).object();
 }
 
-// Every key is readable, from the keychain or the file, with its exact value.
+// @p config with `"keyProfile": profile` added, unless @p profile is empty.
+QByteArray withProfile(const QByteArray &config, const QString &profile)
+{
+    if (profile.isEmpty())
+        return config;
+    QJsonObject root = parse(config);
+    root.insert(QStringLiteral("keyProfile"), profile);
+    return QJsonDocument(root).toJson();
+}
+
+// Every key is readable, from the keychain entry of the config's profile or the file, with its
+// exact value.
 bool everyKeyReadable(const QString &project, const QStringList &ids, int generation, QString *why)
 {
-    const QJsonObject inFile = keysInConfig(readConfig(project));
+    const QByteArray config = readConfig(project);
+    const QJsonObject inFile = keysInConfig(config);
+    const QString profile = parse(config).value(QStringLiteral("keyProfile")).toString();
     for (const QString &id : ids) {
         bool found = false;
-        const QByteArray fromKeychain = secretToolLookup(id, &found);
+        const QByteArray fromKeychain = secretToolLookupAccount(
+            id + QStringLiteral("-api-key")
+                + (profile.isEmpty() ? QString() : QStringLiteral("@") + profile),
+            &found);
         const QByteArray expected = fakeKey(id, generation);
         const bool keychainOk = found && fromKeychain == expected;
         const bool fileOk = inFile.value(id).toString().toUtf8() == expected;
@@ -209,10 +225,18 @@ private Q_SLOTS:
         QVERIFY(again.err.contains("different key"));
     }
 
+    void crashAtEveryMigrationStepLosesNothing_data()
+    {
+        QTest::addColumn<QString>("profile");
+        QTest::newRow("default profile") << QString();
+        QTest::newRow("profile work") << QStringLiteral("work");
+    }
+
     void crashAtEveryMigrationStepLosesNothing()
     {
+        QFETCH(QString, profile);
         const QStringList ids = providerIds(3);
-        const QByteArray config = configWithKeys(ids);
+        const QByteArray config = withProfile(configWithKeys(ids), profile);
         const QStringList points = crashPoints({QStringLiteral("--migrate")}, config);
         // written + verified per key, the new file written (not yet in place), and the commit.
         QCOMPARE(points.size(), 2 * ids.size() + 2);
@@ -236,6 +260,12 @@ private Q_SLOTS:
             QVERIFY2(everyKeyReadable(project(), ids, 0, &why), qPrintable(why));
             QVERIFY(keysInConfig(readConfig(project())).isEmpty());
             QVERIFY2(interruptedSaves().isEmpty(), qPrintable(point));
+            // A profile's keys never land in the default profile's entries.
+            if (!profile.isEmpty()) {
+                bool found = true;
+                secretToolLookup(ids.first(), &found);
+                QVERIFY(!found);
+            }
         }
     }
 
@@ -318,10 +348,19 @@ private Q_SLOTS:
         }
     }
 
+    void crashAtEverySetStepKeepsOldOrNewKey_data()
+    {
+        QTest::addColumn<QString>("profile");
+        QTest::newRow("default profile") << QString();
+        QTest::newRow("profile work") << QStringLiteral("work");
+    }
+
     void crashAtEverySetStepKeepsOldOrNewKey()
     {
+        QFETCH(QString, profile);
         const QString id = QStringLiteral("anthropic");
-        const QByteArray config = configWithKeys({id}, 1); // the old key, in the file
+        // The old key, in the file.
+        const QByteArray config = withProfile(configWithKeys({id}, 1), profile);
         const QStringList setArgs {QStringLiteral("config:set"), id, QStringLiteral("--storage"),
                                    QStringLiteral("keychain")};
         const QStringList points = crashPoints(setArgs, config, fakeKey(id, 2));

@@ -192,6 +192,23 @@ private Q_SLOTS:
         QVERIFY(!found);
     }
 
+    // Fail closed for a profile's entries too: never a file write instead.
+    void profileProjectFailsClosedWithoutKeychain()
+    {
+        QTemporaryDir project;
+        const QByteArray config = R"({"credentialStorage": "keychain", "keyProfile": "work"})";
+        writeConfig(project.path(), config);
+        QProcessEnvironment env = cleanEnvironment();
+        env.remove(u"DBUS_SESSION_BUS_ADDRESS"_s);
+        env.insert(u"XDG_RUNTIME_DIR"_s, project.path());
+        const Run set
+            = choragen(in(project, {u"config:set"_s, u"openai"_s}), fakeKey(u"openai"_s), env);
+        QCOMPARE(set.exitCode, 3);
+        QVERIFY(!set.all().contains("not-a-real-key"));
+        QCOMPARE(choragen(in(project, {u"config:get"_s, u"openai"_s}), {}, env).exitCode, 3);
+        QCOMPARE(readConfig(project.path()), config);
+    }
+
     void badProfileInTheConfigIsAnInvalidConfig()
     {
         QTemporaryDir project;
