@@ -15,6 +15,13 @@ if [ ! -f "$build/tools/CMakeCache.txt" ]; then
 fi
 cmake --build "$build/tools"
 
+# keytar, for the agent's own read beside config:get (skipped when the npm registry is out of
+# reach).
+keytar=""
+if sh tests/support/keytar-fixture.sh "$build/test-clients"; then
+    keytar="--keytar $build/test-clients"
+fi
+
 window=""
 if [ -f "$build/app/choragen-window.so" ] || [ -f "$build/ui/libchoragen_ui.a" ]; then
     window="--with-window"
@@ -27,4 +34,4 @@ exec sh scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten
     --probe "$PWD/$build/tools/frame_probe.so" \
     --hung "$build/tests/integration/hung_secret_service" \
     --out BENCHMARKS.md --png BENCHMARKS-scaling.png --json "$build/results.json" \
-    $window ${BENCH_ARGS:-}
+    $window $keytar ${BENCH_ARGS:-}
