@@ -1,7 +1,7 @@
 #include "CredentialStore.h"
 
 #include "FaultInjection.h"
-#include "FileBackend.h"
+#include "PostTo.h"
 #include "Log.h"
 #include "Secret.h"
 
@@ -58,16 +58,10 @@ CredentialStore::CredentialStore(const QString &configPath, std::unique_ptr<Secr
     , m_configPath(configPath)
     , m_config(configPath)
     , m_keychain(std::move(keychain))
-    , m_file(std::make_unique<FileBackend>(configPath))
 {
 }
 
 CredentialStore::~CredentialStore() = default;
-
-SecretBackend &CredentialStore::file()
-{
-    return *m_file;
-}
 
 Error CredentialStore::reload()
 {

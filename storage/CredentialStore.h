@@ -13,7 +13,6 @@
 
 namespace Choragen {
 
-class FileBackend;
 
 /// Where a provider's effective key comes from.
 enum class KeyLocation { None, Environment, Keychain, File };
@@ -78,7 +77,6 @@ public:
 
     QString configPath() const { return m_configPath; }
     SecretBackend &keychain() { return *m_keychain; }
-    SecretBackend &file();
 
     /// Reloads the config from disk, and points the keychain at the project's profile.
     Error reload();
@@ -122,7 +120,6 @@ private:
     QString m_configPath;
     ConfigFile m_config;
     std::unique_ptr<SecretBackend> m_keychain;
-    std::unique_ptr<FileBackend> m_file;
     std::optional<BackendStatus> m_probe;
     QString m_profileOverride;
 };

@@ -1,6 +1,6 @@
 // KeychainBackend for builds without QtKeychain (CHORAGEN_WITH_KEYCHAIN=OFF): every call says
 // "not built in", so the policy keeps keys in the file, or fails closed in keychain mode.
-#include "FileBackend.h"
+#include "PostTo.h"
 #include "KeychainBackend.h"
 
 namespace Choragen {

@@ -2,7 +2,7 @@
 
 #include "CredentialStore.h"
 #include "FaultInjection.h"
-#include "FileBackend.h"
+#include "PostTo.h"
 #include "Log.h"
 #include "Secret.h"
 
