@@ -1,5 +1,7 @@
 #include "KeychainNaming.h"
 
+#include "Provider.h"
+
 namespace Choragen {
 
 KeychainPlatform currentKeychainPlatform()
@@ -45,17 +47,7 @@ QString keychainKey(const QString &providerId, const QString &profile, KeychainP
 
 bool isValidProfileName(const QString &name)
 {
-    if (name.isEmpty() || name.size() > 32)
-        return false;
-    for (qsizetype i = 0; i < name.size(); ++i) {
-        const QChar c = name.at(i);
-        if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9'))
-            continue;
-        if (i > 0 && (c == u'-' || c == u'_' || c == u'.'))
-            continue;
-        return false;
-    }
-    return true;
+    return isPlainName(name, 32);
 }
 
 } // namespace Choragen

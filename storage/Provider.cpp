@@ -2,12 +2,12 @@
 
 namespace Choragen {
 
-bool isValidProviderId(const QString &id)
+bool isPlainName(const QString &name, qsizetype maxLength)
 {
-    if (id.isEmpty() || id.size() > 64)
+    if (name.isEmpty() || name.size() > maxLength)
         return false;
-    for (qsizetype i = 0; i < id.size(); ++i) {
-        const QChar c = id.at(i);
+    for (qsizetype i = 0; i < name.size(); ++i) {
+        const QChar c = name.at(i);
         const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9');
         if (alnum)
             continue;
@@ -16,6 +16,11 @@ bool isValidProviderId(const QString &id)
         return false;
     }
     return true;
+}
+
+bool isValidProviderId(const QString &id)
+{
+    return isPlainName(id, 64);
 }
 
 } // namespace Choragen

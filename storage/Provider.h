@@ -19,6 +19,10 @@ struct Provider
     bool needsKey = true;
 };
 
+/// True when @p name is 1 to @p maxLength of [a-z0-9._-], starting with a letter or digit: the
+/// shape of provider ids and key profile names, safe in keychain account names.
+bool isPlainName(const QString &name, qsizetype maxLength);
+
 /// True when @p id is a valid provider id: 1-64 of [a-z0-9._-], starting with a letter or digit.
 bool isValidProviderId(const QString &id);
 
