@@ -16,6 +16,7 @@
 #include <QDBusReply>
 #include <QDBusVariant>
 #include <QDeadlineTimer>
+#include <QFileInfo>
 #include <QLabel>
 #include <QProcess>
 #include <QPushButton>
@@ -85,6 +86,7 @@ private Q_SLOTS:
         qunsetenv("OPENAI_API_KEY");
         m_password = qgetenv("CHORAGEN_TEST_KEYRING_PASSWORD");
         QVERIFY(!m_password.isEmpty());
+        QVERIFY2(QFileInfo(choragenBinary()).isExecutable(), "CHORAGEN_BINARY is not set");
         KeychainBackend backend;
         const auto written = waitFor<Error>([&](QObject *context, std::function<void(Error)> done) {
             backend.write(u"openai"_s, openaiKey.toUtf8(), context, done);
@@ -173,7 +175,47 @@ private Q_SLOTS:
         unlockWithPassword();
     }
 
+    void commandWaitsForTheUnlockPrompt()
+    {
+        QProcess get;
+        get.start(choragenBinary(),
+                  {u"--project"_s, m_project->path(), u"config:get"_s, u"openai"_s});
+        QVERIFY(get.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += get.readAllStandardError())
+                                     .contains("waiting for you to unlock the keychain in "
+                                               "gnome-keyring"),
+                                 15000);
+        const QString prompt = waitForPrompt();
+        QVERIFY2(!prompt.isEmpty(), "the keychain's unlock prompt did not appear");
+        answerWithPassword(prompt);
+        QTRY_VERIFY_WITH_TIMEOUT(get.state() == QProcess::NotRunning, 20000);
+        QCOMPARE(get.exitCode(), 0);
+        QVERIFY(get.readAllStandardOutput().trimmed() == openaiKey.toUtf8());
+        QVERIFY(!isLocked(m_collection));
+    }
+
+    void commandWithoutDisplaySaysHowToUnlock()
+    {
+        QProcess get;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(u"DISPLAY"_s);
+        env.remove(u"WAYLAND_DISPLAY"_s);
+        get.setProcessEnvironment(env);
+        get.start(choragenBinary(),
+                  {u"--project"_s, m_project->path(), u"config:get"_s, u"openai"_s});
+        QVERIFY(get.waitForFinished(30000));
+        QCOMPARE(get.exitCode(), 3);
+        const QByteArray err = get.readAllStandardError();
+        QVERIFY2(!err.contains("waiting"), err.constData());
+        QVERIFY2(err.contains("gnome-keyring-daemon --replace --unlock"), err.constData());
+        QVERIFY(get.readAllStandardOutput().isEmpty());
+        QVERIFY(isLocked(m_collection));
+    }
+
 private:
+    static QString choragenBinary() { return qEnvironmentVariable("CHORAGEN_BINARY"); }
+
     bool settled() const
     {
         if (!m_model->keychainStatus())
@@ -202,10 +244,7 @@ private:
     {
         const QString prompt = waitForPrompt();
         QVERIFY2(!prompt.isEmpty(), "the keychain's unlock prompt did not appear");
-        xdotool({u"windowfocus"_s, u"--sync"_s, prompt});
-        // From standard input: the password is on no command line.
-        xdotool({u"type"_s, u"--delay"_s, u"20"_s, u"--file"_s, u"-"_s}, m_password);
-        xdotool({u"key"_s, u"Return"_s});
+        answerWithPassword(prompt);
 
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->isUnlocking(), 20000);
         QCOMPARE(m_window->storageMessageLabel()->text(), u"The keychain is unlocked."_s);
@@ -216,6 +255,14 @@ private:
         QVERIFY(openai->lineEdit()->text() == openaiKey);
         QVERIFY(m_window->unlockButton()->isHidden());
         QVERIFY(m_window->storageReasonLabel()->isHidden());
+    }
+
+    void answerWithPassword(const QString &prompt)
+    {
+        xdotool({u"windowfocus"_s, u"--sync"_s, prompt});
+        // From standard input: the password is on no command line.
+        xdotool({u"type"_s, u"--delay"_s, u"20"_s, u"--file"_s, u"-"_s}, m_password);
+        xdotool({u"key"_s, u"Return"_s});
     }
 
     QByteArray m_password;
