@@ -232,7 +232,8 @@ private:
     {
         const QDeadlineTimer deadline(20000);
         while (!deadline.hasExpired()) {
-            const QByteArray found = xdotool({u"search"_s, u"--name"_s, promptTitle}).trimmed();
+            const QByteArray found
+                = xdotool({u"search"_s, u"--onlyvisible"_s, u"--name"_s, promptTitle}).trimmed();
             if (!found.isEmpty())
                 return QString::fromLatin1(found.split('\n').constFirst());
             QTest::qWait(100);
