@@ -7,7 +7,7 @@ debian_packages="cmake ninja-build g++ pkg-config qt6-base-dev qtkeychain-qt6-de
 nlohmann-json3-dev libsecret-1-dev libsecret-1-0 gnome-keyring dbus dbus-bin libsecret-tools \
 xvfb xauth dpkg-dev desktop-file-utils appstream help2man file python3 qt6-svg-dev qt6-qpa-plugins \
 clang libclang-rt-dev gnuplot-nox xdotool libjemalloc2 git python3-keyring \
-keepassxc libkf5wallet-bin libqca-qt5-2-plugins libglib2.0-bin"
+keepassxc libkf5wallet-bin libqca-qt5-2-plugins libglib2.0-bin gcr"
 # keytar, the Node client the keychain tests run, is built from source: Node, npm and Node's
 # headers. A Node from elsewhere (e.g. NodeSource, with npm and headers) is used as it is.
 if ! command -v npm >/dev/null 2>&1 || [ ! -f /usr/include/node/node_api.h ]; then

@@ -171,4 +171,14 @@ void KeychainBackend::sentinelRead(QObject *context, ProbeDone done)
     });
 }
 
+bool KeychainBackend::canUnlock() const
+{
+    return false;
+}
+
+void KeychainBackend::unlock(QObject *context, Done done)
+{
+    SecretBackend::unlock(context, std::move(done));
+}
+
 } // namespace Choragen

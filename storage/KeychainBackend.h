@@ -52,6 +52,10 @@ public:
                Done done) override;
     void remove(const QString &providerId, QObject *context, Done done) override;
     void readIfPresent(const QString &providerId, QObject *context, ReadDone done) override;
+    /// Linux: asks the Secret Service to unlock its default collection with the provider's own
+    /// prompt, waiting up to the timeout. macOS and Windows: not supported (the default).
+    bool canUnlock() const override;
+    void unlock(QObject *context, Done done) override;
 
     /// Maps a finished QtKeychain job's error to ours, with a message and a fix for people.
     static Error classify(int keychainError, const QString &errorString, const QString &backend);
@@ -64,7 +68,10 @@ private:
     // Secret Service (Linux): libsecret calls on a worker thread.
     using Outcome = SecretServiceOutcome;
     using Work = std::function<Outcome(void *cancellable)>;
-    void runOnWorker(Work work, QObject *context, std::function<void(const Outcome &)> finish);
+    // A call that times out makes later calls answer TimedOut at once, unless
+    // @p remembersTimeout is false (an unlock prompt the user did not answer).
+    void runOnWorker(Work work, QObject *context, std::function<void(const Outcome &)> finish,
+                     bool remembersTimeout = true);
     void secretServiceProbe(QObject *context, ProbeDone done);
 
     int m_timeoutMs;

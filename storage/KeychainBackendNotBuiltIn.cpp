@@ -81,4 +81,14 @@ void KeychainBackend::readIfPresent(const QString &providerId, QObject *context,
     read(providerId, context, std::move(done));
 }
 
+bool KeychainBackend::canUnlock() const
+{
+    return false;
+}
+
+void KeychainBackend::unlock(QObject *context, Done done)
+{
+    SecretBackend::unlock(context, std::move(done));
+}
+
 } // namespace Choragen

@@ -504,6 +504,45 @@ SecretServiceOutcome removeItems(Call &call, const QString &account)
     return outcome;
 }
 
+// Unlocks the default collection through the provider's own prompt (Service.Unlock, then
+// Prompt.Prompt, then its Completed signal: libsecret runs that on this worker thread's own main
+// context). Verified: the collection must read as unlocked afterwards.
+SecretServiceOutcome unlockDefaultCollection(Call &call)
+{
+    SecretServiceOutcome outcome;
+    if (!call.connect(&outcome.error))
+        return outcome;
+    QByteArray collection;
+    bool isLocked = false;
+    if (!call.defaultCollection(&collection, &isLocked, &outcome.error))
+        return outcome;
+    if (collection.isEmpty()) {
+        outcome.error = call.noDefaultCollection();
+        return outcome;
+    }
+    if (!isLocked)
+        return outcome;
+    const gchar *paths[] = {collection.constData(), nullptr};
+    gchar **unlocked = nullptr;
+    GError *gerror = nullptr;
+    const gint count = secret_service_unlock_dbus_paths_sync(call.service.get(), paths,
+                                                             call.cancellable, &unlocked, &gerror);
+    StrvPtr unlockedPaths(unlocked);
+    if (gerror) {
+        outcome.error = call.fromGError(gerror);
+        g_error_free(gerror);
+        return outcome;
+    }
+    if (!call.defaultCollection(&collection, &isLocked, &outcome.error))
+        return outcome;
+    if (count <= 0 || isLocked)
+        outcome.error = call.error(
+            ErrorCode::KeychainLocked,
+            QStringLiteral("The %1 is still locked: its unlock prompt was cancelled or dismissed.")
+                .arg(call.backend()));
+    return outcome;
+}
+
 struct CallState
 {
     bool settled = false;
@@ -535,7 +574,8 @@ QString KeychainBackend::name() const
 }
 
 void KeychainBackend::runOnWorker(Work work, QObject *context,
-                                  std::function<void(const Outcome &)> finish)
+                                  std::function<void(const Outcome &)> finish,
+                                  bool remembersTimeout)
 {
     auto state = std::make_shared<CallState>();
     state->context = context;
@@ -584,10 +624,11 @@ void KeychainBackend::runOnWorker(Work work, QObject *context,
         watcher->deleteLater();
     });
     connect(timer, &QTimer::timeout, watcher,
-            [this, watcher, cancellable, settle, backend, timeoutMs] {
+            [this, watcher, cancellable, settle, backend, timeoutMs, remembersTimeout] {
                 qCWarning(lcKeychain) << "keychain call timed out after" << timeoutMs << "ms";
                 g_cancellable_cancel(cancellable.get());
-                m_timedOut = true;
+                if (remembersTimeout)
+                    m_timedOut = true;
                 Outcome outcome;
                 outcome.error = keychainTimedOut(backend, timeoutMs);
                 settle(outcome);
@@ -652,6 +693,28 @@ void KeychainBackend::remove(const QString &providerId, QObject *context, Done d
             return outcome;
         },
         context, [done](const Outcome &outcome) { done(outcome.error); });
+}
+
+bool KeychainBackend::canUnlock() const
+{
+    return true;
+}
+
+void KeychainBackend::unlock(QObject *context, Done done)
+{
+    // The user answers a prompt: a keychain that did not answer before is asked again.
+    m_timedOut = false;
+    const QString provider = m_provider;
+    const int timeoutMs = m_timeoutMs;
+    runOnWorker(
+        [provider, timeoutMs](void *cancellable) {
+            Call call {static_cast<GCancellable *>(cancellable), provider, timeoutMs, {}};
+            SecretServiceOutcome outcome = unlockDefaultCollection(call);
+            outcome.provider = call.provider;
+            return outcome;
+        },
+        context, [done](const Outcome &outcome) { done(outcome.error); },
+        /*remembersTimeout=*/false);
 }
 
 void KeychainBackend::probe(QObject *context, ProbeDone done)

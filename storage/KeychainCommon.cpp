@@ -36,8 +36,10 @@ QString lockedFix(KeychainPlatform platform, SecretServiceProvider provider)
     case SecretServiceProvider::Unknown:
         break;
     }
-    return QStringLiteral("Unlock the login keyring (for example in Passwords and Keys, or "
-                          "with `gnome-keyring-daemon --unlock`), then try again.");
+    return QStringLiteral("Unlock the login keyring (in the settings window with Unlock…, in "
+                          "Passwords and Keys, or from a terminal with `read -rs PASSWORD; "
+                          "printf '%s' \"$PASSWORD\" | gnome-keyring-daemon --replace --unlock`), "
+                          "then try again.");
 }
 
 } // namespace

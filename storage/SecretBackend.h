@@ -3,7 +3,9 @@
 #include "Error.h"
 
 #include <QByteArray>
+#include <QMetaObject>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include <functional>
@@ -31,6 +33,8 @@ struct BackendStatus
 /// - write(): Error::none() once the backend has stored the value.
 /// - remove(): Error::none() when an entry was deleted, NotFound when there was none.
 /// - probe(): the backend's availability; a usable backend reports available = true.
+/// - unlock(): Error::none() once the keychain is unlocked (or was not locked); KeychainLocked
+///   when the user cancelled or dismissed the keychain's own unlock prompt.
 class SecretBackend
 {
 public:
@@ -53,6 +57,27 @@ public:
     /// The key profile whose entries a keychain backend reads and writes from now on; empty for
     /// the default profile. Backends without profiles (the file) ignore it.
     virtual void setProfile(const QString &profile) { Q_UNUSED(profile) }
+
+    /// Whether unlock() can ask the keychain to unlock itself (with its own prompt).
+    virtual bool canUnlock() const { return false; }
+
+    /// Asks the keychain to unlock its default collection: the provider shows its own prompt
+    /// (gnome-keyring, KeePassXC, KWallet) and @p done comes once the user answered it. Backends
+    /// that cannot do that answer KeychainOther, "not supported".
+    virtual void unlock(QObject *context, Done done)
+    {
+        QMetaObject::invokeMethod(
+            context,
+            [context = QPointer<QObject>(context), done = std::move(done), backend = name()] {
+                if (context)
+                    done(Error::make(
+                        ErrorCode::KeychainOther,
+                        QStringLiteral("The %1 cannot be unlocked from Choragen.").arg(backend),
+                        QStringLiteral("Unlock it in its own application, then "
+                                       "check again.")));
+            },
+            Qt::QueuedConnection);
+    }
 
     /// read(), for callers that expect no entry (a migration checking before it writes): a
     /// backend may answer NotFound through a cheaper question than a read. Same results.

@@ -165,6 +165,11 @@ void ProviderRow::refresh()
     const QString envVar = index.data(ProviderListModel::EnvVarRole).toString();
     const QString lookupError = index.data(ProviderListModel::LookupErrorRole).toString();
     const bool pending = state != RowState::Ready;
+    // A locked keychain is explained once, in the window's header (with its Unlock… button):
+    // the row only says its state.
+    const std::optional<BackendStatus> keychain = m_model.keychainStatus();
+    const bool locked = !lookupError.isEmpty() && keychain && !keychain->available
+        && keychain->reason.code == ErrorCode::KeychainLocked;
 
     using Kind = StorageBadge::Kind;
     const bool needsKey = index.data(ProviderListModel::NeedsKeyRole).toBool();
@@ -188,6 +193,8 @@ void ProviderRow::refresh()
         else
             text = tr("Loading…");
         m_badge->setState(waiting ? Kind::Waiting : Kind::Loading, text);
+    } else if (locked) {
+        m_badge->setState(Kind::Error, tr("Locked"));
     } else if (!lookupError.isEmpty()) {
         m_badge->setState(Kind::Error, tr("Unavailable"));
     } else {
@@ -238,7 +245,9 @@ void ProviderRow::refresh()
     // One line: the last Save/Remove outcome, else why the key could not be read, else notes.
     QString status = index.data(ProviderListModel::MessageRole).toString();
     MessageKind kind = messageKind;
-    if (status.isEmpty() && !lookupError.isEmpty()) {
+    if (status.isEmpty() && locked) {
+        kind = MessageKind::None;
+    } else if (status.isEmpty() && !lookupError.isEmpty()) {
         status = lookupError;
         kind = MessageKind::Error;
     } else if (status.isEmpty() && fromEnvironment) {

@@ -74,6 +74,11 @@ SettingsWindow::SettingsWindow(ProviderListModel &model, QWidget *parent)
     m_checkAgainButton = new QPushButton(tr("Chec&k again"), header);
     m_checkAgainButton->setObjectName(QStringLiteral("checkAgainButton"));
     m_checkAgainButton->setAutoDefault(true);
+    m_unlockButton = new QPushButton(tr("&Unlock…"), header);
+    m_unlockButton->setObjectName(QStringLiteral("unlockButton"));
+    m_unlockButton->setAccessibleName(tr("Unlock the keychain"));
+    m_unlockButton->setIcon(Icons::icon(QStringLiteral("keychain")));
+    m_unlockButton->setAutoDefault(true);
 
     // The key profile: which keychain entries (<provider>-api-key@<profile>) this project uses.
     auto *profileLabel = new QLabel(tr("&Profile:"), header);
@@ -96,6 +101,7 @@ SettingsWindow::SettingsWindow(ProviderListModel &model, QWidget *parent)
     badgeLine->addWidget(profileLabel);
     badgeLine->addWidget(m_profileComboBox);
     auto *actions = new QHBoxLayout;
+    actions->addWidget(m_unlockButton);
     actions->addWidget(m_migrateButton);
     actions->addWidget(m_exportButton);
     actions->addWidget(m_checkAgainButton);
@@ -150,6 +156,7 @@ SettingsWindow::SettingsWindow(ProviderListModel &model, QWidget *parent)
         m_messageLabel->clear();
         m_model.refresh();
     });
+    connect(m_unlockButton, &QPushButton::clicked, this, &SettingsWindow::unlockKeychain);
     connect(m_closeButton, &QPushButton::clicked, this, &QWidget::close);
     connect(m_profileComboBox, &QComboBox::textActivated, this, &SettingsWindow::switchProfile);
     // A typed name is not an item, so Enter in the field is what switches to it.
@@ -189,7 +196,7 @@ void SettingsWindow::rebuildRows()
     qDeleteAll(m_rows);
     m_rows.clear();
     // Letters the header and footer already use.
-    QString usedMnemonics = QStringLiteral("mxkc");
+    QString usedMnemonics = QStringLiteral("mxkcu");
     int labelWidth = 0;
     for (int i = 0; i < m_model.rowCount(); ++i) {
         auto *row = new ProviderRow(m_model, m_model.provider(i).id, m_rowsLayout->parentWidget());
@@ -232,7 +239,7 @@ void SettingsWindow::alignBadges()
 
 void SettingsWindow::updateTabOrder()
 {
-    QList<QWidget *> chain = {m_migrateButton, m_exportButton, m_checkAgainButton};
+    QList<QWidget *> chain = {m_unlockButton, m_migrateButton, m_exportButton, m_checkAgainButton};
     for (ProviderRow *row : std::as_const(m_rows))
         chain << row->lineEdit() << row->saveButton() << row->removeButton();
     chain << m_closeButton;
@@ -296,6 +303,12 @@ void SettingsWindow::updateHeader()
     bool canMigrate = false;
     bool canExport = false;
     bool canCheckAgain = false;
+    // A locked keychain: one explanation here, and the button that unlocks it.
+    const bool canUnlock = status && !status->available
+        && status->reason.code == ErrorCode::KeychainLocked && store.keychain().canUnlock();
+    const auto fixFor = [&](const Error &problem) {
+        return canUnlock ? keychainUnlockFix(status->backend) : keychainFix(problem);
+    };
 
     if (const Error configError = m_model.configError(); !configError.ok()) {
         m_storageBadge->setState(Kind::Error, tr("Config file unreadable"));
@@ -326,7 +339,7 @@ void SettingsWindow::updateHeader()
                                       "Nothing is written to the file instead.")
                                        .arg(status->backend));
             reason = keychainProblem(status->reason);
-            fix = keychainFix(status->reason);
+            fix = fixFor(status->reason);
             canCheckAgain = true;
         } else {
             m_storageBadge->setState(Kind::File, tr("File"));
@@ -338,7 +351,7 @@ void SettingsWindow::updateHeader()
                     tr("API keys are stored unencrypted in %1.").arg(store.configPath()));
             if (!status->available) {
                 reason = keychainProblem(status->reason);
-                fix = keychainFix(status->reason);
+                fix = fixFor(status->reason);
                 canCheckAgain = true;
             }
         }
@@ -353,7 +366,35 @@ void SettingsWindow::updateHeader()
     m_exportButton->setVisible(canExport);
     m_exportButton->setEnabled(!m_exporting && !m_wizard);
     m_checkAgainButton->setVisible(canCheckAgain);
+    m_unlockButton->setVisible(canUnlock || m_unlocking);
+    m_unlockButton->setEnabled(!m_unlocking);
     m_messageLabel->setVisible(!m_messageLabel->text().isEmpty());
+}
+
+void SettingsWindow::unlockKeychain()
+{
+    if (m_unlocking)
+        return;
+    m_unlocking = true;
+    m_messageLabel->setText(tr("Waiting for you to unlock the keychain…"));
+    updateHeader();
+    m_model.store().keychain().unlock(this, [this](const Error &error) {
+        m_unlocking = false;
+        if (error.ok()) {
+            m_messageLabel->setText(tr("The keychain is unlocked."));
+            m_model.refresh();
+        } else if (error.code == ErrorCode::KeychainLocked) {
+            m_messageLabel->setText(
+                tr("Unlocking was cancelled: the keychain is still locked. Press Unlock… to try "
+                   "again."));
+        } else {
+            m_messageLabel->setText(tr("The keychain was not unlocked: %1").arg(error.text()));
+        }
+        updateHeader();
+        if (m_unlockButton->isVisible())
+            m_unlockButton->setFocus(Qt::OtherFocusReason);
+        Q_EMIT unlockFinished();
+    });
 }
 
 MigrationWizard *SettingsWindow::openMigrationWizard()

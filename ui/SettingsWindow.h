@@ -41,6 +41,10 @@ public:
     QPushButton *migrateButton() const { return m_migrateButton; }
     QPushButton *exportButton() const { return m_exportButton; }
     QPushButton *checkAgainButton() const { return m_checkAgainButton; }
+    QPushButton *unlockButton() const { return m_unlockButton; }
+    // Asks the keychain to unlock itself with its own prompt; the keys reload once it is.
+    void unlockKeychain();
+    bool isUnlocking() const { return m_unlocking; }
     QComboBox *profileComboBox() const { return m_profileComboBox; }
     ExposureWarnings *exposureWarnings() const { return m_exposureWarnings; }
 
@@ -55,6 +59,7 @@ public:
 Q_SIGNALS:
     void migrationWizardFinished();
     void exportFinished();
+    void unlockFinished();
 
 private:
     void rebuildRows();
@@ -79,6 +84,7 @@ private:
     QPushButton *m_migrateButton = nullptr;
     QPushButton *m_exportButton = nullptr;
     QPushButton *m_checkAgainButton = nullptr;
+    QPushButton *m_unlockButton = nullptr;
     QPushButton *m_closeButton = nullptr;
     QComboBox *m_profileComboBox = nullptr;
     QPointer<MigrationWizard> m_wizard;
@@ -86,6 +92,7 @@ private:
     QPointer<QMessageBox> m_exportConfirmation;
     Migrator *m_exporter = nullptr;
     bool m_exporting = false;
+    bool m_unlocking = false;
     bool m_focusedOnce = false;
 };
 

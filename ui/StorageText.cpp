@@ -60,4 +60,11 @@ QString keychainFix(const Error &reason)
     return reason.fix;
 }
 
+QString keychainUnlockFix(const QString &backend)
+{
+    return tr("Press Unlock… and answer the unlock prompt of the %1; the keys load once it is "
+              "unlocked.")
+        .arg(backend);
+}
+
 } // namespace Choragen

@@ -10,5 +10,7 @@ namespace Choragen {
 QString keychainProblem(const Error &reason);
 // What to do about it, e.g. "Install gnome-keyring or KeePassXC …".
 QString keychainFix(const Error &reason);
+// The fix for a locked keychain that the window can unlock with its Unlock… button.
+QString keychainUnlockFix(const QString &backend);
 
 } // namespace Choragen

@@ -64,7 +64,8 @@ QString description()
         "  2  usage error (unknown command, provider or option; a rejected key; an export\n"
         "     not confirmed)\n"
         "  3  keychain unavailable (no D-Bus session, no Secret Service, locked, denied,\n"
-        "     timed out)\n"
+        "     timed out). In a desktop session a locked keychain shows its own unlock\n"
+        "     prompt first, and the command waits for it (up to the keychain timeout).\n"
         "  4  config file invalid (left untouched)");
 }
 

@@ -104,6 +104,7 @@ int Commands::run()
     const QString &command = m_invocation.command;
     if (command == QLatin1String("config:status"))
         return status();
+    unlockIfLocked();
     if (command == QLatin1String("config:secure"))
         return secure();
     if (command == QLatin1String("config:export"))
@@ -117,6 +118,36 @@ int Commands::run()
     if (command == QLatin1String("exec"))
         return exec();
     return 2;
+}
+
+void Commands::unlockIfLocked()
+{
+    // Without a display no prompt can appear: the locked error's fix says how to unlock from a
+    // terminal. Keys kept in the file by choice do not need the keychain unlocked.
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        return;
+    CredentialStore &store = *m_store;
+    if (!store.keychain().canUnlock() || store.configuredMode() == StorageMode::File)
+        return;
+    const BackendStatus keychain = await<BackendStatus>(
+        Start<BackendStatus>([&](QObject *context, std::function<void(BackendStatus)> done) {
+            store.probeKeychain(context, done);
+        }));
+    if (keychain.available || keychain.reason.code != ErrorCode::KeychainLocked)
+        return;
+    QString provider = keychain.backend;
+    provider.remove(QStringLiteral(" Secret Service"));
+    if (provider == QLatin1String("Secret Service") || provider.isEmpty())
+        provider = QStringLiteral("its own prompt");
+    printErr(
+        QStringLiteral("choragen: waiting for you to unlock the keychain in %1…\n").arg(provider));
+    const Error unlocked
+        = await<Error>(Start<Error>([&](QObject *context, std::function<void(Error)> done) {
+              store.keychain().unlock(context, done);
+          }));
+    if (unlocked.ok())
+        store.forgetProbe();
+    // Otherwise the command reports the locked keychain as before, with its fix.
 }
 
 bool Commands::resolveProvider(Provider &provider) const

@@ -37,6 +37,9 @@ private:
     int fail(const Error &error) const;
     bool resolveProvider(Provider &provider) const;
     void printProgress(const MigrationStep &step) const;
+    /// In a desktop session, a locked keychain shows its own unlock prompt and the command waits
+    /// for it (up to the keychain timeout), as secret-tool does.
+    void unlockIfLocked();
     /// The git exposure checks for the project's keys in use now (see storage/Exposure.h).
     ExposureReport exposure();
     /// Rotation advice for each committed key, for people; empty when nothing is exposed.
