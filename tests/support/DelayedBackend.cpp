@@ -27,6 +27,7 @@ void DelayedBackend::later(QObject *context, std::function<void()> fn)
 
 void DelayedBackend::probe(QObject *context, ProbeDone done)
 {
+    ++m_probes;
     BackendStatus status;
     status.backend = name();
     status.available = m_unavailable.ok();
@@ -37,7 +38,8 @@ void DelayedBackend::probe(QObject *context, ProbeDone done)
 
 void DelayedBackend::read(const QString &providerId, QObject *context, ReadDone done)
 {
-    const Error unavailable = m_unavailable;
+    ++m_reads;
+    const Error unavailable = !m_unavailable.ok() ? m_unavailable : m_readError;
     const auto found = m_entries.constFind(keychainAccount(providerId, m_profile));
     const bool has = found != m_entries.constEnd();
     const QByteArray secret = has ? *found : QByteArray();
@@ -54,14 +56,17 @@ void DelayedBackend::read(const QString &providerId, QObject *context, ReadDone 
 void DelayedBackend::write(const QString &providerId, const QByteArray &secret, QObject *context,
                            Done done)
 {
+    ++m_writes;
     const Error error = !m_unavailable.ok() ? m_unavailable : m_writeError;
     if (error.ok())
-        m_entries.insert(keychainAccount(providerId, m_profile), secret);
+        m_entries.insert(keychainAccount(providerId, m_profile),
+                         m_corruptWrites ? secret + QByteArrayLiteral("-mangled") : secret);
     later(context, [done, error] { done(error); });
 }
 
 void DelayedBackend::remove(const QString &providerId, QObject *context, Done done)
 {
+    ++m_removes;
     Error error = m_unavailable;
     if (error.ok() && m_entries.remove(keychainAccount(providerId, m_profile)) == 0)
         error = Error::make(ErrorCode::NotFound, QStringLiteral("No entry."));
