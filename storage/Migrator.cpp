@@ -115,6 +115,8 @@ void Migrator::begin(std::shared_ptr<Run> run, bool takeLock,
         run->report.error = error;
         return finish(run);
     }
+    // The keychain entries are those of the profile of the config just read.
+    m_store.reload();
     if (run->kind == Run::Kind::Migrate) {
         // Never "secured" while a key-like string stays behind in a place no key is read from.
         if (const QStringList unknown = run->config.unrecognizedSecrets(); !unknown.isEmpty()) {
