@@ -63,26 +63,31 @@ void FileBackend::read(const QString &providerId, QObject *context, ReadDone don
 void FileBackend::write(const QString &providerId, const QByteArray &secret, QObject *context,
                         Done done)
 {
-    const Error error = updateConfig(m_configPath, [&](ConfigFile &config, bool &changed) {
+    const auto change = [providerId, secret](ConfigFile &config, bool &changed) {
         config.setApiKey(providerId, secret);
         changed = true;
         return Error::none();
-    });
-    postTo(context, [done, error] { done(error); });
+    };
+    updateConfigLater(m_configPath, context, change, std::move(done));
 }
 
 void FileBackend::remove(const QString &providerId, QObject *context, Done done)
 {
-    bool removed = false;
-    Error error = updateConfig(m_configPath, [&](ConfigFile &config, bool &changed) {
-        removed = config.removeApiKey(providerId);
-        changed = removed;
+    auto removed = std::make_shared<bool>(false);
+    const auto change = [providerId, removed](ConfigFile &config, bool &changed) {
+        *removed = config.removeApiKey(providerId);
+        changed = *removed;
         return Error::none();
-    });
-    if (error.ok() && !removed)
-        error = Error::make(ErrorCode::NotFound,
-                            QStringLiteral("No key for %1 in %2.").arg(providerId, m_configPath));
-    postTo(context, [done, error] { done(error); });
+    };
+    updateConfigLater(
+        m_configPath, context, change,
+        [providerId, removed, configPath = m_configPath, done](const Error &error) {
+            if (error.ok() && !*removed)
+                return done(Error::make(
+                    ErrorCode::NotFound,
+                    QStringLiteral("No key for %1 in %2.").arg(providerId, configPath)));
+            done(error);
+        });
 }
 
 } // namespace Choragen
