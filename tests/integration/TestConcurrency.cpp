@@ -18,11 +18,12 @@
 
 using namespace TestSupport;
 using namespace Choragen;
+using namespace Qt::StringLiterals;
 
 namespace {
 
-// The real keychain, with writes held back until open(): a migration waiting on an unlock
-// prompt, with the Secret Service of the test session behind it.
+// The real keychain, with reads and writes held back until open(): a migration or export waiting
+// on an unlock prompt, with the Secret Service of the test session behind it.
 class GatedKeychain : public SecretBackend
 {
 public:
@@ -30,14 +31,11 @@ public:
     void probe(QObject *context, ProbeDone done) override { m_real.probe(context, done); }
     void read(const QString &id, QObject *context, ReadDone done) override
     {
-        m_real.read(id, context, done);
+        hold([this, id, context, done] { m_real.read(id, context, done); });
     }
     void write(const QString &id, const QByteArray &secret, QObject *context, Done done) override
     {
-        m_held.push_back(
-            [this, id, secret, context, done] { m_real.write(id, secret, context, done); });
-        if (m_open)
-            open();
+        hold([this, id, secret, context, done] { m_real.write(id, secret, context, done); });
     }
     void remove(const QString &id, QObject *context, Done done) override
     {
@@ -45,33 +43,55 @@ public:
     }
     void setProfile(const QString &profile) override { m_real.setProfile(profile); }
 
-    int heldWrites() const { return int(m_held.size()); }
+    int heldCalls() const { return int(m_held.size()); }
     void open()
     {
         m_open = true;
         auto held = std::move(m_held);
         m_held.clear();
-        for (auto &write : held)
-            write();
+        for (auto &call : held)
+            call();
     }
 
 private:
+    void hold(std::function<void()> call)
+    {
+        if (m_open)
+            return call();
+        m_held.push_back(std::move(call));
+    }
+
     KeychainBackend m_real;
     std::vector<std::function<void()>> m_held;
     bool m_open = false;
 };
 
-// A migration of the project's file run in this process, stopped at its first keychain write.
-struct HeldMigration
+// A migration or export of the project's file run in this process, stopped at its first
+// keychain read or write.
+struct HeldRun
 {
-    explicit HeldMigration(const QString &projectDir)
+    explicit HeldRun(const QString &projectDir)
     {
         auto keychain = std::make_unique<GatedKeychain>();
         gate = keychain.get();
         store = std::make_unique<CredentialStore>(configPath(projectDir), std::move(keychain));
         store->reload();
         migrator = std::make_unique<Migrator>(*store);
-        migrator->migrate({}, {}, [this](const MigrationReport &done) { report = done; });
+    }
+    Migrator::Done done()
+    {
+        return [this](const MigrationReport &finished) {
+            report = finished;
+        };
+    }
+    bool waitUntilHeld() const
+    {
+        return QTest::qWaitFor([&] { return gate->heldCalls() > 0; }, 20000);
+    }
+    bool finish()
+    {
+        gate->open();
+        return QTest::qWaitFor([&] { return report.has_value(); }, 20000);
     }
 
     GatedKeychain *gate = nullptr;
@@ -163,8 +183,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         writeConfig(dir.path(), configWithKeys({QStringLiteral("anthropic")}));
-        HeldMigration migration(dir.path());
-        QVERIFY(QTest::qWaitFor([&] { return migration.gate->heldWrites() == 1; }, 20000));
+        HeldRun migration(dir.path());
+        migration.migrator->migrate({}, {}, migration.done());
+        QVERIFY(migration.waitUntilHeld());
 
         QElapsedTimer clock;
         clock.start();
@@ -177,8 +198,7 @@ private Q_SLOTS:
         QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
         QVERIFY(!migration.report.has_value());
 
-        migration.gate->open();
-        QVERIFY(QTest::qWaitFor([&] { return migration.report.has_value(); }, 20000));
+        QVERIFY(migration.finish());
         QCOMPARE(migration.report->exitCode(), 0);
         const QJsonObject keys = keysInConfig(readConfig(dir.path()));
         QVERIFY(!keys.contains(QStringLiteral("anthropic")));
@@ -201,16 +221,16 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString anthropic = QStringLiteral("anthropic");
         writeConfig(dir.path(), configWithKeys({anthropic, QStringLiteral("openai")}));
-        HeldMigration migration(dir.path());
-        QVERIFY(QTest::qWaitFor([&] { return migration.gate->heldWrites() == 1; }, 20000));
+        HeldRun migration(dir.path());
+        migration.migrator->migrate({}, {}, migration.done());
+        QVERIFY(migration.waitUntilHeld());
         // Choragen's own settings page rewrites the file with a new key.
         QByteArray changed = configWithKeys({anthropic, QStringLiteral("openai")});
         changed.replace(fakeKey(anthropic), fakeKey(anthropic, 1));
         QVERIFY(changed.contains(fakeKey(anthropic, 1)));
         writeConfig(dir.path(), changed);
 
-        migration.gate->open();
-        QVERIFY(QTest::qWaitFor([&] { return migration.report.has_value(); }, 20000));
+        QVERIFY(migration.finish());
         QCOMPARE(migration.report->exitCode(), 1);
         const QJsonObject keys = keysInConfig(readConfig(dir.path()));
         QCOMPARE(keys.value(anthropic).toString().toUtf8(), fakeKey(anthropic, 1));
@@ -229,6 +249,34 @@ private Q_SLOTS:
         }
         QVERIFY(anthropicReported);
         // Nothing was lost: the key read before is the keychain's.
+        QCOMPARE(secretToolLookup(anthropic), fakeKey(anthropic));
+    }
+
+    // A key appears in the file while an export reads the keychain: it is kept, and the export
+    // reports it as a conflict.
+    void keyAddedDuringExportIsNotOverwritten()
+    {
+        QTemporaryDir dir;
+        const QString anthropic = QStringLiteral("anthropic");
+        QVERIFY(secretToolStore(anthropic, fakeKey(anthropic)));
+        writeConfig(dir.path(), R"({"credentialStorage": "keychain"})");
+        HeldRun exporting(dir.path());
+        Provider provider;
+        provider.id = anthropic;
+        provider.label = QStringLiteral("Anthropic");
+        provider.envVar = QStringLiteral("ANTHROPIC_API_KEY");
+        exporting.migrator->exportToFile({provider}, {}, exporting.done());
+        QVERIFY(exporting.waitUntilHeld());
+        writeConfig(dir.path(), configWithKeys({anthropic}, 1));
+
+        QVERIFY(exporting.finish());
+        QCOMPARE(exporting.report->exitCode(), 1);
+        QCOMPARE(exporting.report->items.size(), 1);
+        QCOMPARE(exporting.report->items.first().outcome, MigrationItem::Outcome::Conflict);
+        const QByteArray content = readConfig(dir.path());
+        QCOMPARE(keysInConfig(content).value(anthropic).toString().toUtf8(), fakeKey(anthropic, 1));
+        QVERIFY(QJsonDocument::fromJson(content).object().value(u"credentialStorage"_s)
+                != u"file"_s);
         QCOMPARE(secretToolLookup(anthropic), fakeKey(anthropic));
     }
 };
