@@ -341,11 +341,14 @@ Error ProviderListModel::setProfile(const QString &profile)
         return Error::make(ErrorCode::InvalidInput,
                            tr("A profile name is 1-32 of a-z, 0-9, '-', '_' and '.', starting "
                               "with a letter or digit."));
-    Error error = updateConfig(m_store.configPath(), [&](ConfigFile &config, bool &changed) {
+    // One try, no wait: this runs on the UI thread, and another writer holds the lock only for
+    // a read-compare-write.
+    const auto change = [&](ConfigFile &config, bool &changed) {
         changed = config.keyProfile() != profile;
         config.setKeyProfile(profile);
         return Error::none();
-    });
+    };
+    Error error = updateConfig(m_store.configPath(), change, 0);
     if (!error.ok())
         return error;
     // The project's own choice from now on, also over a --profile given at start.
@@ -356,11 +359,13 @@ Error ProviderListModel::setProfile(const QString &profile)
 
 Error ProviderListModel::keepKeysInFile()
 {
-    Error error = updateConfig(m_store.configPath(), [](ConfigFile &config, bool &changed) {
+    // One try, no wait: this runs on the UI thread.
+    const auto change = [](ConfigFile &config, bool &changed) {
         changed = config.storageMode() != std::optional(StorageMode::File);
         config.setStorageMode(StorageMode::File);
         return Error::none();
-    });
+    };
+    Error error = updateConfig(m_store.configPath(), change, 0);
     m_store.reload();
     return error;
 }

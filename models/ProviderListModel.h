@@ -71,13 +71,15 @@ public:
 
     // Providers whose key is in the config file in plain text.
     QStringList fileKeyProviders() const;
-    // Records `credentialStorage: "file"`, so the first-run wizard stops asking.
+    // Records `credentialStorage: "file"`, so the first-run wizard stops asking. Never waits for
+    // the config lock: while another process holds it, the error is LockBusy.
     Error keepKeysInFile();
 
     // The key profile in use; empty for the default.
     QString profile() const { return m_store.profile(); }
     // Records @p profile (empty: the default) as the project's `keyProfile` and looks every key
-    // up again in it; rows reload asynchronously. Keys of other profiles are not touched.
+    // up again in it; rows reload asynchronously. Keys of other profiles are not touched. Never
+    // waits for the config lock: while another process holds it, the error is LockBusy.
     Error setProfile(const QString &profile);
 
     int waitingDelayMs() const { return m_waitingDelayMs; }

@@ -1,6 +1,7 @@
 #include "ConfigFile.h"
 
 #include "FaultInjection.h"
+#include "PostTo.h"
 #include "KeychainNaming.h"
 #include "Log.h"
 
@@ -10,8 +11,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLockFile>
+#include <QPointer>
 #include <QSaveFile>
 #include <QTemporaryFile>
+#include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 #include <cerrno>
@@ -946,6 +950,8 @@ namespace {
 // QLockFile writes its owner right after creating the file; a lock file still without an owner
 // after this long was left by a process killed in between, and no process will ever free it.
 constexpr qint64 ownerlessLockAgeMs = 2000;
+// How often a writer waiting for another process's lock tries again.
+constexpr int lockRetryMs = 25;
 
 bool isOwnerlessAndOld(QLockFile &lock, const QString &lockPath)
 {
@@ -986,8 +992,9 @@ QString lockedFile(const QString &configPath)
 
 } // namespace
 
-Error ConfigLock::acquire(int timeoutMs)
+Error ConfigLock::tryAcquire()
 {
+    m_lock.reset();
     if (Error error = ensureConfigFolder(m_configPath); !error.ok())
         return error;
     const QString lockPath = lockedFile(m_configPath) + QStringLiteral(".lock");
@@ -998,35 +1005,47 @@ Error ConfigLock::acquire(int timeoutMs)
             ErrorCode::ConfigInvalid,
             QStringLiteral("The lock file %1 is not a regular file.").arg(lockPath),
             QStringLiteral("Remove it; Choragen creates it when it changes the config."));
-    m_lock = std::make_unique<QLockFile>(lockPath);
-    // Only a dead owner makes a lock stale: a slow migration must not have its lock stolen.
-    m_lock->setStaleLockTime(0);
-    QElapsedTimer waited;
-    waited.start();
-    while (true) {
-        const qint64 left = timeoutMs - waited.elapsed();
-        if (m_lock->tryLock(int(std::clamp<qint64>(left, 0, 100))))
-            return Error::none();
-        if (m_lock->error() != QLockFile::LockFailedError || left <= 0)
-            break;
-        if (isOwnerlessAndOld(*m_lock, lockPath))
-            removeOwnerlessLock(*m_lock, lockPath);
+    auto lock = std::make_unique<QLockFile>(lockPath);
+    // Only a dead owner makes a lock stale: a slow writer must not have its lock stolen.
+    lock->setStaleLockTime(0);
+    if (lock->tryLock(0)) {
+        m_lock = std::move(lock);
+        return Error::none();
     }
-    const QLockFile::LockError reason = m_lock->error();
-    qint64 pid = 0;
-    QString host;
-    QString app;
-    m_lock->getLockInfo(&pid, &host, &app);
-    m_lock.reset();
-    if (reason == QLockFile::LockFailedError)
+    if (lock->error() == QLockFile::LockFailedError && isOwnerlessAndOld(*lock, lockPath)) {
+        removeOwnerlessLock(*lock, lockPath);
+        if (lock->tryLock(0)) {
+            m_lock = std::move(lock);
+            return Error::none();
+        }
+    }
+    if (lock->error() == QLockFile::LockFailedError) {
+        qint64 pid = 0;
+        QString host;
+        QString app;
+        lock->getLockInfo(&pid, &host, &app);
         return Error::make(ErrorCode::LockBusy,
                            QStringLiteral("%1 is being changed by another process (%2, pid %3).")
                                .arg(m_configPath, app.isEmpty() ? QStringLiteral("unknown") : app)
                                .arg(pid),
                            QStringLiteral("Wait for it to finish and try again."));
+    }
     return Error::make(
         ErrorCode::Io, QStringLiteral("Cannot create the lock file %1.").arg(lockPath),
         QStringLiteral("Check that %1 is writable.").arg(QFileInfo(m_configPath).absolutePath()));
+}
+
+Error ConfigLock::acquire(int timeoutMs)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (true) {
+        Error error = tryAcquire();
+        const qint64 left = timeoutMs - waited.elapsed();
+        if (error.code != ErrorCode::LockBusy || left <= 0)
+            return error;
+        QThread::msleep(quint64(std::min<qint64>(left, lockRetryMs)));
+    }
 }
 
 void ConfigLock::release()
@@ -1041,12 +1060,11 @@ bool ConfigLock::isLocked() const
     return m_lock && m_lock->isLocked();
 }
 
-Error updateConfig(const QString &configPath,
-                   const std::function<Error(ConfigFile &config, bool &changed)> &change)
+namespace {
+
+// The read-compare-write itself; the caller holds the lock.
+Error changeLocked(const QString &configPath, const ConfigChange &change)
 {
-    ConfigLock lock(configPath);
-    if (Error error = lock.acquire(); !error.ok())
-        return error;
     ConfigFile config(configPath);
     if (Error error = config.load(); !error.ok())
         return error;
@@ -1056,6 +1074,57 @@ Error updateConfig(const QString &configPath,
     if (!changed)
         return Error::none();
     return config.save();
+}
+
+struct PendingUpdate
+{
+    QString configPath;
+    QPointer<QObject> context;
+    ConfigChange change;
+    std::function<void(const Error &)> done;
+    int lockTimeoutMs = 0;
+    QElapsedTimer waited;
+};
+
+// One non-blocking try; while another process holds the lock, the next try comes from a timer.
+void attemptUpdate(const std::shared_ptr<PendingUpdate> &update)
+{
+    if (!update->context)
+        return;
+    ConfigLock lock(update->configPath);
+    Error error = lock.tryAcquire();
+    if (error.code == ErrorCode::LockBusy && update->waited.elapsed() < update->lockTimeoutMs) {
+        QTimer::singleShot(lockRetryMs, update->context.data(),
+                           [update] { attemptUpdate(update); });
+        return;
+    }
+    if (error.ok())
+        error = changeLocked(update->configPath, update->change);
+    lock.release();
+    postTo(update->context, [done = update->done, error] { done(error); });
+}
+
+} // namespace
+
+Error updateConfig(const QString &configPath, const ConfigChange &change, int lockTimeoutMs)
+{
+    ConfigLock lock(configPath);
+    if (Error error = lock.acquire(lockTimeoutMs); !error.ok())
+        return error;
+    return changeLocked(configPath, change);
+}
+
+void updateConfigLater(const QString &configPath, QObject *context, ConfigChange change,
+                       std::function<void(const Error &error)> done, int lockTimeoutMs)
+{
+    auto update = std::make_shared<PendingUpdate>();
+    update->configPath = configPath;
+    update->context = context;
+    update->change = std::move(change);
+    update->done = std::move(done);
+    update->lockTimeoutMs = lockTimeoutMs;
+    update->waited.start();
+    attemptUpdate(update);
 }
 
 } // namespace Choragen

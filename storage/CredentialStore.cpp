@@ -244,10 +244,10 @@ void CredentialStore::storeInKeychain(const Provider &provider, const QByteArray
             crashPoint(QStringLiteral("set:keychain-written"));
             self->m_keychain->read(
                 provider.id, context,
-                [provider, secret, explicitTarget, undecided, configPath,
+                [provider, secret, explicitTarget, undecided, configPath, context,
                  done](const Error &readError, const QByteArray &readBack) {
-                    StoreResult result;
                     if (!readError.ok() || !secretsEqual(readBack, secret)) {
+                        StoreResult result;
                         result.error = readError.ok() || readError.isNotFound()
                             ? Error::make(ErrorCode::VerifyFailed,
                                           QStringLiteral("The keychain returned a different value "
@@ -261,7 +261,8 @@ void CredentialStore::storeInKeychain(const Provider &provider, const QByteArray
                     }
                     crashPoint(QStringLiteral("set:verified"));
                     // The key is safe in the keychain: now the file copy may go.
-                    result.error = updateConfig(configPath, [&](ConfigFile &config, bool &changed) {
+                    const auto change = [provider, explicitTarget, undecided](ConfigFile &config,
+                                                                              bool &changed) {
                         changed = config.removeApiKey(provider.id);
                         // Never "secured" while the file holds a key-like string we cannot read.
                         if ((explicitTarget || undecided)
@@ -271,21 +272,25 @@ void CredentialStore::storeInKeychain(const Provider &provider, const QByteArray
                             config.setStorageMode(StorageMode::Keychain);
                         }
                         return Error::none();
-                    });
-                    crashPoint(QStringLiteral("set:committed"));
-                    result.location = KeyLocation::Keychain;
-                    if (!result.error.ok()) {
-                        result.warnings << QStringLiteral("The key is in the keychain, but the "
-                                                          "config file could not be updated: %1")
-                                               .arg(result.error.message);
-                        result.fileError = result.error;
-                        result.error = Error::none();
-                    }
-                    if (QString variable; !environmentKey(provider, &variable).isEmpty())
-                        result.warnings << QStringLiteral("%1 is set in the environment and "
-                                                          "overrides the stored key.")
-                                               .arg(variable);
-                    done(result);
+                    };
+                    updateConfigLater(
+                        configPath, context, change, [provider, done](const Error &fileError) {
+                            crashPoint(QStringLiteral("set:committed"));
+                            StoreResult result;
+                            result.location = KeyLocation::Keychain;
+                            if (!fileError.ok()) {
+                                result.warnings << QStringLiteral("The key is in the keychain, "
+                                                                  "but the config file could not "
+                                                                  "be updated: %1")
+                                                       .arg(fileError.message);
+                                result.fileError = fileError;
+                            }
+                            if (QString variable; !environmentKey(provider, &variable).isEmpty())
+                                result.warnings << QStringLiteral("%1 is set in the environment "
+                                                                  "and overrides the stored key.")
+                                                       .arg(variable);
+                            done(result);
+                        });
                 });
         });
 }
@@ -294,29 +299,34 @@ void CredentialStore::storeInFile(const Provider &provider, const QByteArray &se
                                   bool explicitTarget, QStringList warnings, QObject *context,
                                   std::function<void(StoreResult)> done)
 {
-    StoreResult result;
-    result.warnings = std::move(warnings);
-    result.error = updateConfig(m_configPath, [&](ConfigFile &config, bool &changed) {
-        config.setApiKey(provider.id, secret);
-        if (explicitTarget)
-            config.setStorageMode(StorageMode::File);
-        changed = true;
-        return Error::none();
-    });
-    if (!result.error.ok()) {
-        result.warnings.clear();
-        postTo(context, [done, result] { done(result); });
-        return;
-    }
-    crashPoint(QStringLiteral("set:file-written"));
-    result.location = KeyLocation::File;
-    // The shared keychain entry, if any, is left alone: other projects may read it, and this
-    // project now reads its file first.
-    if (QString variable; !environmentKey(provider, &variable).isEmpty())
-        result.warnings << QStringLiteral("%1 is set in the environment and overrides the stored "
-                                          "key.")
-                               .arg(variable);
-    postTo(context, [done, result] { done(result); });
+    const auto change
+        = [id = provider.id, secret, explicitTarget](ConfigFile &config, bool &changed) {
+              config.setApiKey(id, secret);
+              if (explicitTarget)
+                  config.setStorageMode(StorageMode::File);
+              changed = true;
+              return Error::none();
+          };
+    updateConfigLater(m_configPath, context, change,
+                      [provider, warnings = std::move(warnings), done](const Error &error) {
+                          StoreResult result;
+                          if (!error.ok()) {
+                              result.error = error;
+                              done(result);
+                              return;
+                          }
+                          crashPoint(QStringLiteral("set:file-written"));
+                          result.warnings = warnings;
+                          result.location = KeyLocation::File;
+                          // The shared keychain entry, if any, is left alone: other projects may
+                          // read it, and this project now reads its file first.
+                          if (QString variable; !environmentKey(provider, &variable).isEmpty())
+                              result.warnings
+                                  << QStringLiteral("%1 is set in the environment and overrides "
+                                                    "the stored key.")
+                                         .arg(variable);
+                          done(result);
+                      });
 }
 
 void CredentialStore::remove(const Provider &provider, std::optional<StorageMode> target,
@@ -331,27 +341,32 @@ void CredentialStore::remove(const Provider &provider, std::optional<StorageMode
     const QString configPath = m_configPath;
     const std::optional<StorageMode> mode = target ? target : m_config.storageMode();
     const bool keychainOnly = target == StorageMode::Keychain;
-    const auto removeFromFile = [provider, configPath, keychainOnly](RemoveResult result) {
+    const auto removeFromFile = [provider, configPath, keychainOnly, context,
+                                 done](RemoveResult result) {
         crashPoint(QStringLiteral("unset:keychain-removed"));
         if (keychainOnly)
-            return result;
-        bool removed = false;
-        result.error = updateConfig(configPath, [&](ConfigFile &config, bool &changed) {
-            removed = config.removeApiKey(provider.id);
-            changed = removed;
-            return Error::none();
-        });
-        if (removed)
-            result.removedFrom << KeyLocation::File;
+            return done(result);
         if (QString variable; !environmentKey(provider, &variable).isEmpty())
             result.warnings << QStringLiteral("%1 is still set in the environment and provides "
                                               "a key.")
                                    .arg(variable);
-        return result;
+        auto removed = std::make_shared<bool>(false);
+        const auto change = [id = provider.id, removed](ConfigFile &config, bool &changed) {
+            *removed = config.removeApiKey(id);
+            changed = *removed;
+            return Error::none();
+        };
+        updateConfigLater(configPath, context, change,
+                          [result, removed, done](const Error &error) mutable {
+                              result.error = error;
+                              if (error.ok() && *removed)
+                                  result.removedFrom << KeyLocation::File;
+                              done(result);
+                          });
     };
     // A project keeping its keys in its file never touches the keychain other projects share.
     if (mode == StorageMode::File) {
-        postTo(context, [done, removeFromFile] { done(removeFromFile({})); });
+        postTo(context, [removeFromFile] { removeFromFile({}); });
         return;
     }
     const bool keychainMode = mode == StorageMode::Keychain;
@@ -375,7 +390,7 @@ void CredentialStore::remove(const Provider &provider, std::optional<StorageMode
                                                       "(%1).")
                                            .arg(error.message);
             }
-            done(removeFromFile(result));
+            removeFromFile(result);
         });
 }
 

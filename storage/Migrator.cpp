@@ -41,7 +41,7 @@ struct Migrator::Run
     QString copyPath;
     Progress progress;
     Done done;
-    ConfigLock lock;
+    // The file as read at the start; the commit re-reads it under the lock.
     ConfigFile config;
     QStringList ids;
     int index = 0;
@@ -50,8 +50,7 @@ struct Migrator::Run
     MigrationReport report;
 
     explicit Run(const QString &configPath)
-        : lock(configPath)
-        , config(configPath)
+        : config(configPath)
     {
     }
     ~Run()
@@ -84,7 +83,6 @@ Migrator::~Migrator() = default;
 
 void Migrator::finish(std::shared_ptr<Run> run)
 {
-    run->lock.release();
     const MigrationReport report = run->report;
     const Done done = run->done;
     postTo(this, [done, report] { done(report); });
@@ -98,19 +96,12 @@ void Migrator::migrate(const MigrationOptions &options, Progress progress, Done 
     run->progress = std::move(progress);
     run->done = std::move(done);
     run->report.dryRun = options.dryRun;
-    // A dry run changes nothing, not even by creating the folder for the lock.
-    begin(run, !options.dryRun, &Migrator::migrateNext);
+    begin(run, &Migrator::migrateNext);
 }
 
-void Migrator::begin(std::shared_ptr<Run> run, bool takeLock,
-                     void (Migrator::*next)(std::shared_ptr<Run>))
+void Migrator::begin(std::shared_ptr<Run> run, void (Migrator::*next)(std::shared_ptr<Run>))
 {
-    if (takeLock) {
-        if (Error error = run->lock.acquire(); !error.ok()) {
-            run->report.error = error;
-            return finish(run);
-        }
-    }
+    // No lock to read: every write replaces the file by an atomic rename.
     if (Error error = run->config.load(); !error.ok()) {
         run->report.error = error;
         return finish(run);
@@ -250,38 +241,62 @@ void Migrator::commitMigration(std::shared_ptr<Run> run)
 {
     if (run->options.dryRun)
         return finish(run);
-    bool anyFailed = false;
-    QStringList verified;
-    for (const MigrationItem &item : std::as_const(run->report.items)) {
-        if (item.outcome == Outcome::Moved || item.outcome == Outcome::AlreadyThere)
-            verified << item.providerId;
-        else
-            anyFailed = true;
-    }
-    ConfigFile &config = run->config;
-    bool changed = false;
-    for (const QString &id : std::as_const(verified))
-        changed = config.removeApiKey(id) || changed;
-    if (!anyFailed && config.storageMode() != std::optional(StorageMode::Keychain)) {
-        config.setStorageMode(StorageMode::Keychain);
-        changed = true;
-    }
-    if (changed) {
-        // One atomic rewrite, under the lock held since the file was read.
-        if (Error error = config.save(); !error.ok()) {
+    const QString configPath = run->config.path();
+    // Under the lock, on the file as it is now: another writer may have changed it while the
+    // keychain was asked. Only keys still holding the value that was verified go.
+    const auto change = [run, configPath](ConfigFile &config, bool &changed) {
+        bool anyFailed = false;
+        for (int i = 0; i < run->report.items.size(); ++i) {
+            MigrationItem &item = run->report.items[i];
+            if (item.outcome != Outcome::Moved && item.outcome != Outcome::AlreadyThere) {
+                anyFailed = true;
+                continue;
+            }
+            const QByteArray now = config.apiKey(item.providerId);
+            if (config.keyConflict(item.providerId)
+                || (!now.isEmpty() && !secretsEqual(now, run->secrets.at(i)))) {
+                item.outcome = Outcome::Conflict;
+                item.error = Error::make(
+                    ErrorCode::Conflict,
+                    QStringLiteral("The key for %1 in %2 was changed while it was being moved; "
+                                   "the new one stays in the file, and the keychain holds the "
+                                   "one read before (%3).")
+                        .arg(item.providerId, configPath, item.preview),
+                    QStringLiteral("Keep the one you want: run `choragen config:set %1` with it.")
+                        .arg(item.providerId));
+                run->step(item.providerId, Stage::Conflict, item.error.message);
+                anyFailed = true;
+                continue;
+            }
+            changed = config.removeApiKey(item.providerId) || changed;
+        }
+        // Never "secured" while a key-like string stays behind in a place no key is read from.
+        if (!anyFailed && config.unrecognizedSecrets().isEmpty()
+            && config.storageMode() != std::optional(StorageMode::Keychain)) {
+            config.setStorageMode(StorageMode::Keychain);
+            changed = true;
+        }
+        run->report.fileRewritten = changed;
+        return Error::none();
+    };
+    QPointer<Migrator> self(this);
+    updateConfigLater(configPath, this, change, [self, run](const Error &error) {
+        if (!self)
+            return;
+        if (!error.ok()) {
+            run->report.fileRewritten = false;
             run->report.error = Error::make(
                 error.code,
                 error.message
                     + QStringLiteral(" The keys are in the keychain and still in the file; run "
                                      "the migration again to finish."),
                 error.fix);
-        } else {
-            run->report.fileRewritten = true;
+        } else if (run->report.fileRewritten) {
             crashPoint(QStringLiteral("migrate:committed"));
         }
-    }
-    m_store.reload();
-    finish(run);
+        self->m_store.reload();
+        self->finish(run);
+    });
 }
 
 void Migrator::exportToFile(const QList<Provider> &providers, Progress progress, Done done)
@@ -291,7 +306,7 @@ void Migrator::exportToFile(const QList<Provider> &providers, Progress progress,
     run->providers = providers;
     run->progress = std::move(progress);
     run->done = std::move(done);
-    begin(run, true, &Migrator::exportNext);
+    begin(run, &Migrator::exportNext);
 }
 
 void Migrator::exportCopy(const QList<Provider> &providers, const QString &path, Progress progress,
@@ -303,8 +318,7 @@ void Migrator::exportCopy(const QList<Provider> &providers, const QString &path,
     run->copyPath = path;
     run->progress = std::move(progress);
     run->done = std::move(done);
-    // A copy elsewhere leaves this config alone, so it needs no lock.
-    begin(run, false, &Migrator::exportNext);
+    begin(run, &Migrator::exportNext);
 }
 
 void Migrator::exportNext(std::shared_ptr<Run> run)
@@ -358,16 +372,14 @@ void Migrator::exportNext(std::shared_ptr<Run> run)
 
 void Migrator::commitExport(std::shared_ptr<Run> run)
 {
-    ConfigFile copy = run->config;
-    bool anyFailed = false;
-    for (int i = 0; i < run->report.items.size(); ++i) {
-        const MigrationItem &item = run->report.items.at(i);
-        if (item.outcome == Outcome::Moved)
-            copy.setApiKey(item.providerId, run->secrets.at(i));
-        else if (item.outcome != Outcome::AlreadyThere)
-            anyFailed = true;
-    }
     if (run->kind == Run::Kind::Copy) {
+        // A copy elsewhere leaves this config alone, so it needs no lock.
+        ConfigFile copy = run->config;
+        for (int i = 0; i < run->report.items.size(); ++i) {
+            const MigrationItem &item = run->report.items.at(i);
+            if (item.outcome == Outcome::Moved)
+                copy.setApiKey(item.providerId, run->secrets.at(i));
+        }
         copy.setStorageMode(StorageMode::File);
         if (Error error = copy.saveCopyTo(run->copyPath); !error.ok())
             run->report.error = error;
@@ -375,18 +387,54 @@ void Migrator::commitExport(std::shared_ptr<Run> run)
             run->report.fileRewritten = true;
         return finish(run);
     }
-    if (!anyFailed)
-        copy.setStorageMode(StorageMode::File);
+    const QString configPath = run->config.path();
+    // Under the lock, on the file as it is now: a key that appeared in it while the keychain was
+    // read is never overwritten.
+    const auto change = [run](ConfigFile &config, bool &changed) {
+        bool anyFailed = false;
+        for (int i = 0; i < run->report.items.size(); ++i) {
+            MigrationItem &item = run->report.items[i];
+            if (item.outcome != Outcome::Moved && item.outcome != Outcome::AlreadyThere) {
+                anyFailed = true;
+                continue;
+            }
+            const QByteArray &secret = run->secrets.at(i);
+            const QByteArray now = config.apiKey(item.providerId);
+            if (config.keyConflict(item.providerId)
+                || (!now.isEmpty() && !secretsEqual(now, secret))) {
+                item.outcome = Outcome::Conflict;
+                item.error = Error::make(
+                    ErrorCode::Conflict,
+                    QStringLiteral("The file already holds a different key for %1 (%2); both "
+                                   "were kept.")
+                        .arg(item.providerId, maskSecret(now)),
+                    QStringLiteral("Remove the one you do not want, then export again."));
+                run->step(item.providerId, Stage::Conflict, item.error.message);
+                anyFailed = true;
+            } else if (now.isEmpty()) {
+                config.setApiKey(item.providerId, secret);
+            }
+        }
+        if (!anyFailed)
+            config.setStorageMode(StorageMode::File);
+        changed = true;
+        return Error::none();
+    };
+    QPointer<Migrator> self(this);
     // The keychain entries stay: they are shared with every other project of this user, and
     // removing them is an explicit, separate act (config:unset).
-    if (Error error = copy.save(); !error.ok()) {
-        run->report.error = error;
-        return finish(run);
-    }
-    run->report.fileRewritten = true;
-    crashPoint(QStringLiteral("export:committed"));
-    m_store.reload();
-    finish(run);
+    updateConfigLater(configPath, this, change, [self, run](const Error &error) {
+        if (!self)
+            return;
+        if (!error.ok()) {
+            run->report.error = error;
+            return self->finish(run);
+        }
+        run->report.fileRewritten = true;
+        crashPoint(QStringLiteral("export:committed"));
+        self->m_store.reload();
+        self->finish(run);
+    });
 }
 
 } // namespace Choragen

@@ -64,11 +64,16 @@ struct MigrationOptions
 
 /// Moves keys between the file and the keychain so that a crash at any instant leaves every key
 /// in the file, in the keychain, or in both with the same value:
-/// - migrate(): under the config lock, write each key to the keychain, read it back and compare
-///   byte for byte; then rewrite the file once, atomically, without the verified keys (and with
-///   `credentialStorage: "keychain"` when all were verified).
-/// - exportToFile(): copies the keys into the file in one atomic write and sets "file"; the
-///   keychain entries stay, because other projects may read them.
+/// - migrate(): write each key to the keychain, read it back and compare byte for byte; then,
+///   under the config lock, re-read the file and rewrite it once, atomically, without the
+///   verified keys that still hold the verified value (and with `credentialStorage: "keychain"`
+///   when all were verified). A key changed in the file meanwhile stays, as a Conflict.
+/// - exportToFile(): reads the keys from the keychain, then under the lock re-reads the file and
+///   copies them into it in one atomic write and sets "file"; a different key that appeared in
+///   the file meanwhile is kept, as a Conflict. The keychain entries stay, because other
+///   projects may read them.
+/// The lock is held only for that read-compare-write, never across a keychain call, and waited
+/// for without blocking the thread (see updateConfigLater()).
 /// The window's wizard and `--migrate` share this class.
 class Migrator : public QObject
 {
@@ -91,9 +96,8 @@ public:
 
 private:
     struct Run;
-    /// Takes the lock when asked, reads the config and probes the keychain, then runs @p next.
-    void begin(std::shared_ptr<Run> run, bool takeLock,
-               void (Migrator::*next)(std::shared_ptr<Run>));
+    /// Reads the config and probes the keychain, then runs @p next.
+    void begin(std::shared_ptr<Run> run, void (Migrator::*next)(std::shared_ptr<Run>));
     void migrateNext(std::shared_ptr<Run> run);
     void commitMigration(std::shared_ptr<Run> run);
     void exportNext(std::shared_ptr<Run> run);

@@ -1,8 +1,10 @@
+#include "ConfigFile.h"
 #include "DelayedBackend.h"
 #include "ProviderListModel.h"
 #include "Secret.h"
 #include "TestSupport.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -202,6 +204,25 @@ private Q_SLOTS:
         QCOMPARE(m_project->storageMode(), std::optional(StorageMode::File));
         QVERIFY(m_project->fileKey(QStringLiteral("openai")) == openaiKey);
         QVERIFY(m_project->configBytes().contains("\"model\": \"claude\""));
+    }
+
+    // Called from the window: while another process holds the config lock, the choice is
+    // refused at once rather than waited for on the UI thread.
+    void settingsNeverWaitForTheConfigLock()
+    {
+        QVERIFY(m_model->refresh().ok());
+        const QByteArray before = m_project->configBytes();
+        ConfigLock other(m_project->configPath());
+        QVERIFY(other.acquire(0).ok());
+        QElapsedTimer clock;
+        clock.start();
+        QCOMPARE(m_model->keepKeysInFile().code, ErrorCode::LockBusy);
+        QCOMPARE(m_model->setProfile(QStringLiteral("work")).code, ErrorCode::LockBusy);
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(m_project->configBytes(), before);
+        other.release();
+        QVERIFY(m_model->keepKeysInFile().ok());
+        QCOMPARE(m_project->storageMode(), std::optional(StorageMode::File));
     }
 
     void unreadableConfigIsReported()

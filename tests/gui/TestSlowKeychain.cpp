@@ -1,7 +1,9 @@
 // A keychain that takes seconds to answer (as behind an unlock prompt), played by a delaying
-// test double: the window shows at once, stays responsive, and says it is waiting.
+// test double: the window shows at once, stays responsive, and says it is waiting. The same holds
+// while another process holds the config file's lock.
 #include "DelayedBackend.h"
 
+#include "ConfigFile.h"
 #include "Launcher.h"
 #include "MigrationWizard.h"
 #include "ProviderListModel.h"
@@ -215,6 +217,54 @@ private Q_SLOTS:
         QVERIFY(row->lineEdit()->text() == u"sk-FAKE-slow-save-000000000000b2"_s);
         QVERIFY(row->saveButton()->isEnabled());
         QVERIFY(!anyModalDialogVisible());
+    }
+
+    // Another process holds the config lock (here: a lock this test takes, which the window sees
+    // exactly as one held by another live process): Save waits for it without blocking the window,
+    // and completes once it is released.
+    void saveWaitsForConfigLockWithoutBlocking()
+    {
+        m_project->writeConfig(R"({"credentialStorage": "file"})");
+        m_backend->setDelayMs(50);
+        m_model->refresh();
+        m_window = std::make_unique<SettingsWindow>(*m_model);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        ProviderRow *row = m_window->row(u"openai"_s);
+        QTRY_VERIFY(row->lineEdit()->isEnabled());
+
+        ConfigLock other(m_project->configPath());
+        QVERIFY(other.acquire(0).ok());
+        QElapsedTimer clock;
+        clock.start();
+        qint64 last = 0;
+        qint64 longestGap = 0;
+        int ticks = 0;
+        QTimer ticker;
+        ticker.setInterval(20);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            longestGap = std::max(longestGap, clock.elapsed() - last);
+            last = clock.elapsed();
+            ++ticks;
+        });
+        ticker.start();
+        row->lineEdit()->setFocus();
+        QTest::keyClicks(row->lineEdit(), u"sk-FAKE-locked-save-00000000000d4"_s);
+        QTest::keyClick(row->lineEdit(), Qt::Key_Return);
+        QVERIFY2(clock.elapsed() < 1000, "Save waited for the lock on the UI thread");
+        // The loop keeps running for a while the lock is held; the row is still saving.
+        QTRY_VERIFY_WITH_TIMEOUT(ticks >= 40, 4000);
+        QCOMPARE(m_model->state(m_model->rowOf(u"openai"_s)), ProviderListModel::RowState::Saving);
+        QVERIFY(!m_project->configBytes().contains("sk-FAKE-locked-save"));
+
+        other.release();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_project->configBytes().contains("sk-FAKE-locked-save-00000000000d4"), 4000);
+        QTRY_VERIFY(!row->lineEdit()->isReadOnly());
+        ticker.stop();
+        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
+        QVERIFY2(row->statusLabel()->text().contains(u"Saved in the config file"_s),
+                 qPrintable(row->statusLabel()->text()));
     }
 
     void launcherShowsWindowFirstThenWizard()

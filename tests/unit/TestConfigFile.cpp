@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
+#include <optional>
 
 #ifdef Q_OS_UNIX
 #include <csignal>
@@ -615,6 +616,64 @@ private Q_SLOTS:
         QVERIFY(error.message.contains(QString::number(QCoreApplication::applicationPid())));
         first.release();
         QVERIFY(second.acquire(200).ok());
+    }
+
+    void tryAcquireNeverWaits()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        ConfigLock first(path);
+        QVERIFY(first.tryAcquire().ok());
+        ConfigLock second(path);
+        QCOMPARE(second.tryAcquire().code, ErrorCode::LockBusy);
+        QVERIFY(!second.isLocked());
+        first.release();
+        QVERIFY(second.tryAcquire().ok());
+    }
+
+    // The window's way to write: the call returns at once, and the write completes from the event
+    // loop once the other holder lets go.
+    void updateConfigLaterWaitsForTheLockInTheEventLoop()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        ConfigLock other(path);
+        QVERIFY(other.tryAcquire().ok());
+        QObject context;
+        std::optional<Error> result;
+        const auto toFile = [](ConfigFile &config, bool &changed) {
+            config.setStorageMode(StorageMode::File);
+            changed = true;
+            return Error::none();
+        };
+        updateConfigLater(path, &context, toFile, [&](const Error &error) { result = error; });
+        QVERIFY(!result.has_value());
+        other.release();
+        QVERIFY(QTest::qWaitFor([&] { return result.has_value(); }, 5000));
+        QVERIFY2(result->ok(), qPrintable(result->message));
+        ConfigFile config(path);
+        QVERIFY(config.load().ok());
+        QCOMPARE(config.storageMode(), std::optional(StorageMode::File));
+    }
+
+    void updateConfigLaterGivesUpAfterItsTimeout()
+    {
+        QTemporaryDir dir;
+        const QString path = writeRaw(dir, "{}");
+        ConfigLock other(path);
+        QVERIFY(other.tryAcquire().ok());
+        QObject context;
+        std::optional<Error> result;
+        updateConfigLater(
+            path, &context,
+            [](ConfigFile &, bool &changed) {
+                changed = true;
+                return Error::none();
+            },
+            [&](const Error &error) { result = error; }, 300);
+        QVERIFY(QTest::qWaitFor([&] { return result.has_value(); }, 5000));
+        QCOMPARE(result->code, ErrorCode::LockBusy);
+        QCOMPARE(readRaw(path), QByteArray("{}"));
     }
 
     void duplicateMembersAreRefusedWithPosition_data()
