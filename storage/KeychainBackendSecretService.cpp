@@ -321,26 +321,34 @@ struct Call
     }
 };
 
+// The unlocked items of @p account's entry, or false with @p error set: no connection, an item
+// in a locked keyring, or no item at all (absent, or hidden by a locked collection).
+bool findUnlockedItems(Call &call, const QString &account, QStringList *unlocked, Error *error)
+{
+    if (!call.connect(error))
+        return false;
+    QStringList locked;
+    if (!call.find(account, unlocked, &locked, error))
+        return false;
+    if (!locked.isEmpty()) {
+        *error = call.error(ErrorCode::KeychainLocked,
+                            QStringLiteral("The entry %1/%2 is in a locked keyring of the %3.")
+                                .arg(keychainService(), account, call.backend()));
+        return false;
+    }
+    if (unlocked->isEmpty()) {
+        *error = call.absentOrLocked(account);
+        return false;
+    }
+    return true;
+}
+
 SecretServiceOutcome readItem(Call &call, const QString &account)
 {
     SecretServiceOutcome outcome;
-    if (!call.connect(&outcome.error))
-        return outcome;
     QStringList unlocked;
-    QStringList locked;
-    if (!call.find(account, &unlocked, &locked, &outcome.error))
+    if (!findUnlockedItems(call, account, &unlocked, &outcome.error))
         return outcome;
-    if (!locked.isEmpty()) {
-        outcome.error
-            = call.error(ErrorCode::KeychainLocked,
-                         QStringLiteral("The entry %1/%2 is in a locked keyring of the %3.")
-                             .arg(keychainService(), account, call.backend()));
-        return outcome;
-    }
-    if (unlocked.isEmpty()) {
-        outcome.error = call.absentOrLocked(account);
-        return outcome;
-    }
     std::vector<QByteArray> paths;
     std::vector<const gchar *> pathPointers;
     for (const QString &path : unlocked)
@@ -463,23 +471,9 @@ SecretServiceOutcome writeItem(Call &call, const QString &account, const QByteAr
 SecretServiceOutcome removeItems(Call &call, const QString &account)
 {
     SecretServiceOutcome outcome;
-    if (!call.connect(&outcome.error))
-        return outcome;
     QStringList unlocked;
-    QStringList locked;
-    if (!call.find(account, &unlocked, &locked, &outcome.error))
+    if (!findUnlockedItems(call, account, &unlocked, &outcome.error))
         return outcome;
-    if (!locked.isEmpty()) {
-        outcome.error
-            = call.error(ErrorCode::KeychainLocked,
-                         QStringLiteral("The entry %1/%2 is in a locked keyring of the %3.")
-                             .arg(keychainService(), account, call.backend()));
-        return outcome;
-    }
-    if (unlocked.isEmpty()) {
-        outcome.error = call.absentOrLocked(account);
-        return outcome;
-    }
     if (!call.deleteAll(unlocked, &outcome.error))
         return outcome;
     // Verified like a write: a locked KeePassXC database answers a delete with success and
