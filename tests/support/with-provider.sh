@@ -18,13 +18,14 @@ if [ -z "${CHORAGEN_IN_PROVIDER:-}" ]; then
         command -v "$tool" >/dev/null 2>&1 || { echo "$tool is not installed" >&2; exit 77; }
     done
     home=$(mktemp -d "${TMPDIR:-/tmp}/choragen-$provider.XXXXXX")
-    trap 'rm -rf "$home"' EXIT INT TERM
-    mkdir -p "$home/.local/share" "$home/.config" "$home/run"
+    # The provider is stopped (and waited for) inside; what it still leaves is no failure.
+    trap 'rm -rf "$home" 2>/dev/null || true' EXIT INT TERM
+    mkdir -p "$home/.local/share" "$home/.config" "$home/run" "$home/tmp"
     chmod 700 "$home/run"
     status=0
     CHORAGEN_IN_PROVIDER=1 HOME="$home" XDG_RUNTIME_DIR="$home/run" \
         XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" \
-        XDG_CACHE_HOME="$home/.cache" \
+        XDG_CACHE_HOME="$home/.cache" TMPDIR="$home/tmp" \
         dbus-run-session --config-file="$here/session-noactivation.conf" -- \
         "$0" "$provider" "$@" || status=$?
     exit "$status"
@@ -38,7 +39,10 @@ keepassxc)
     # shellcheck disable=SC1091
     . "$here/keepassxc-secret-service.sh" "$HOME/kpx" >/dev/null 2>&1
     set -e
-    trap 'kill $KPX_PID $XVFB_PID 2>/dev/null || true' EXIT INT TERM
+    # KeePassXC's single-instance lock lives in TMPDIR, private to this session (above), so a
+    # KeePassXC started elsewhere cannot take this one's place. Stopped and waited for at exit,
+    # so it writes nothing while its home is removed.
+    trap 'kill $KPX_PID $XVFB_PID 2>/dev/null || true; for _ in $(seq 50); do kill -0 $KPX_PID 2>/dev/null || break; sleep 0.1; done; true' EXIT INT TERM
     export CHORAGEN_TEST_PROVIDER=KeePassXC
     # Locks the database and waits until the collection says so (the call returns before).
     export CHORAGEN_TEST_LOCK="gdbus call --session -d org.keepassxc.KeePassXC.MainWindow \
@@ -81,7 +85,7 @@ RC
         while kill -0 "$kwallet_pid" 2>/dev/null; do sleep 0.1; done
         kwallet_pid=$(start_kwallet)
     fi
-    trap 'kill $kwallet_pid 2>/dev/null || true' EXIT INT TERM
+    trap 'kill $kwallet_pid 2>/dev/null || true; for _ in $(seq 50); do kill -0 $kwallet_pid 2>/dev/null || break; sleep 0.1; done; true' EXIT INT TERM
     for _ in $(seq 60); do
         default_alias && break
         sleep 0.5
@@ -102,6 +106,20 @@ RC
         gdbus call --session -d org.freedesktop.secrets -o "$collection" \
             -m org.freedesktop.DBus.Properties.Get org.freedesktop.Secret.Collection Locked \
             2>/dev/null | grep -q false && break
+        sleep 0.25
+    done
+    # Until a store, a lookup and a delete by another client all work, twice in a row, the
+    # service is still settling (its collection was just unlocked): the tests start after that.
+    settled=0
+    for _ in $(seq 80); do
+        if printf warm | secret-tool store --label=warm-up service choragen-warm-up account w \
+            && [ "$(secret-tool lookup service choragen-warm-up account w)" = warm ] \
+            && secret-tool clear service choragen-warm-up account w; then
+            settled=$((settled + 1))
+            [ "$settled" -ge 2 ] && break
+        else
+            settled=0
+        fi
         sleep 0.25
     done
     set -e
