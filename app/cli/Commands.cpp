@@ -104,7 +104,12 @@ int Commands::run()
     const QString &command = m_invocation.command;
     if (command == QLatin1String("config:status"))
         return status();
-    unlockIfLocked();
+    // A key the environment supplies needs no keychain, locked or not.
+    const auto provider = m_registry->find(m_invocation.provider);
+    const bool fromEnvironment = command == QLatin1String("config:get") && provider
+        && !environmentKey(*provider).isEmpty();
+    if (!fromEnvironment)
+        unlockIfLocked();
     if (command == QLatin1String("config:secure"))
         return secure();
     if (command == QLatin1String("config:export"))
