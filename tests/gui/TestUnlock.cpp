@@ -195,6 +195,29 @@ private Q_SLOTS:
         QVERIFY(!isLocked(m_collection));
     }
 
+    // A migration asks the keychain before its first key: the same prompt, then the keys move.
+    void migrateWaitsForTheUnlockPrompt()
+    {
+        Project project;
+        project.writeConfig(configWithKeys({u"anthropic"_s}));
+        QProcess migrate;
+        migrate.start(choragenBinary(), {u"--project"_s, project.path(), u"--migrate"_s});
+        QVERIFY(migrate.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += migrate.readAllStandardError())
+                                     .contains("waiting for you to unlock the keychain in "
+                                               "gnome-keyring"),
+                                 15000);
+        const QString prompt = waitForPrompt();
+        QVERIFY2(!prompt.isEmpty(), "the keychain's unlock prompt did not appear");
+        answerWithPassword(prompt);
+        QTRY_VERIFY_WITH_TIMEOUT(migrate.state() == QProcess::NotRunning, 20000);
+        QVERIFY2(migrate.exitCode() == 0, migrate.readAllStandardError().constData());
+        QVERIFY(project.fileKey(u"anthropic"_s).isEmpty());
+        QVERIFY(secretToolLookup(u"anthropic"_s) == fakeKey(u"anthropic"_s));
+        QVERIFY(!isLocked(m_collection));
+    }
+
     void commandWithoutDisplaySaysHowToUnlock()
     {
         QProcess get;

@@ -83,7 +83,9 @@ private Q_SLOTS:
     }
 
     // A locked KeePassXC database (UnlockBeforeSearch=false) or a closed wallet must not let
-    // unset claim success, and the message names the provider to unlock.
+    // unset claim success, and the message names the provider to unlock. Without a display no
+    // prompt can appear; with one, the provider's own prompt that nobody answers leaves the
+    // keychain locked, and that is what the command says (not "did not answer").
     void lockedUnsetFails()
     {
         const QString lock = qEnvironmentVariable("CHORAGEN_TEST_LOCK");
@@ -94,11 +96,22 @@ private Q_SLOTS:
                      .exitCode,
                  0);
         QCOMPARE(QProcess::execute(QStringLiteral("sh"), {QStringLiteral("-c"), lock}), 0);
-        const Run unset = choragen(at({QStringLiteral("config:unset"), QStringLiteral("openai")}));
-        QCOMPARE(unset.exitCode, 3);
-        QVERIFY2(unset.err.contains("locked"), unset.err.constData());
-        QVERIFY2(unset.err.contains(qgetenv("CHORAGEN_TEST_PROVIDER")), unset.err.constData());
-        QVERIFY(!unset.all().contains("not-a-real-key"));
+        QProcessEnvironment terminal = cleanEnvironment();
+        terminal.remove(QStringLiteral("DISPLAY"));
+        terminal.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        QProcessEnvironment desktop = cleanEnvironment();
+        desktop.insert(QStringLiteral("CHORAGEN_KEYCHAIN_TIMEOUT_MS"), QStringLiteral("4000"));
+        const bool hasDisplay = desktop.contains(QStringLiteral("DISPLAY"));
+        for (const QProcessEnvironment &env :
+             hasDisplay ? QList {terminal, desktop} : QList {terminal}) {
+            const Run unset
+                = choragen(at({QStringLiteral("config:unset"), QStringLiteral("openai")}), {}, env);
+            QCOMPARE(unset.exitCode, 3);
+            QVERIFY2(unset.err.contains("locked"), unset.err.constData());
+            QVERIFY2(!unset.err.contains("did not answer"), unset.err.constData());
+            QVERIFY2(unset.err.contains(qgetenv("CHORAGEN_TEST_PROVIDER")), unset.err.constData());
+            QVERIFY(!unset.all().contains("not-a-real-key"));
+        }
     }
 };
 

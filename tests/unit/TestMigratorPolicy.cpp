@@ -80,21 +80,21 @@ private Q_SLOTS:
         QCOMPARE(run->report.exitCode(), 0);
         QVERIFY(fileUntouchedWhileVerifying);
 
-        // Each key: written, then read back, then done.
+        // Each key: written and read back, then done.
         for (const QString &id : ids) {
             QList<MigrationStep::Stage> stages;
             for (const MigrationStep &step : std::as_const(run->steps)) {
                 if (step.providerId == id)
                     stages << step.stage;
             }
-            const qsizetype written = stages.indexOf(MigrationStep::Stage::Writing);
-            QVERIFY2(written >= 0, qPrintable(id));
-            QCOMPARE(stages.indexOf(MigrationStep::Stage::Verifying, written), written + 1);
+            QCOMPARE(stages.first(), MigrationStep::Stage::Writing);
             QCOMPARE(stages.last(), MigrationStep::Stage::Done);
             QCOMPARE(item(run->report, id)->outcome, Outcome::Moved);
             QVERIFY(project.keychain().entry(id) == TestSupport::fakeKey(id));
         }
         QCOMPARE(project.keychain().writes(), int(ids.size()));
+        // Per key: one read to find an entry already there, one to read the written key back.
+        QCOMPARE(project.keychain().reads(), 2 * int(ids.size()));
 
         QVERIFY(run->report.fileRewritten);
         const auto config = project.config();
