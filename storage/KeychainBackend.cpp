@@ -181,4 +181,15 @@ void KeychainBackend::unlock(QObject *context, Done done)
     SecretBackend::unlock(context, std::move(done));
 }
 
+void KeychainBackend::writeIfAbsent(const QString &providerId, const QByteArray &secret,
+                                    QObject *context, PlaceDone done)
+{
+    SecretBackend::writeIfAbsent(providerId, secret, context, std::move(done));
+}
+
+void KeychainBackend::setUnlockOnDemand(std::function<void(const QString &)> waiting)
+{
+    Q_UNUSED(waiting)
+}
+
 } // namespace Choragen

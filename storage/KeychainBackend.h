@@ -11,6 +11,7 @@ class Job;
 namespace Choragen {
 
 struct SecretServiceOutcome;
+struct SecretServiceCall;
 
 /// The operating system's keychain. One implementation per platform, one file each:
 /// - Linux: the Secret Service through libsecret (KeychainBackendSecretService.cpp), on every
@@ -52,10 +53,16 @@ public:
                Done done) override;
     void remove(const QString &providerId, QObject *context, Done done) override;
     void readIfPresent(const QString &providerId, QObject *context, ReadDone done) override;
+    void writeIfAbsent(const QString &providerId, const QByteArray &secret, QObject *context,
+                       PlaceDone done) override;
     /// Linux: asks the Secret Service to unlock its default collection with the provider's own
     /// prompt, waiting up to the timeout. macOS and Windows: not supported (the default).
     bool canUnlock() const override;
     void unlock(QObject *context, Done done) override;
+    /// Linux: a call that finds the keychain locked asks it to unlock (its own prompt), calls
+    /// @p waiting with the backend's name (on a worker thread) and, once unlocked, runs again.
+    /// macOS and Windows unlock on their own: nothing to do.
+    void setUnlockOnDemand(std::function<void(const QString &backend)> waiting) override;
 
     /// Maps a finished QtKeychain job's error to ours, with a message and a fix for people.
     static Error classify(int keychainError, const QString &errorString, const QString &backend);
@@ -67,9 +74,10 @@ private:
 
     // Secret Service (Linux): libsecret calls on a worker thread.
     using Outcome = SecretServiceOutcome;
-    using Work = std::function<Outcome(void *cancellable)>;
-    // A call that times out makes later calls answer TimedOut at once, unless
-    // @p remembersTimeout is false (an unlock prompt the user did not answer).
+    using Work = std::function<Outcome(SecretServiceCall &call)>;
+    // Runs @p work on a worker thread, with what earlier calls learnt (the provider, the
+    // default collection). A call that times out makes later calls answer TimedOut at once,
+    // unless @p remembersTimeout is false (an unlock prompt the user did not answer).
     void runOnWorker(Work work, QObject *context, std::function<void(const Outcome &)> finish,
                      bool remembersTimeout = true);
     void secretServiceProbe(QObject *context, ProbeDone done);
@@ -77,6 +85,8 @@ private:
     int m_timeoutMs;
     QString m_profile;
     QString m_provider;
+    QByteArray m_collection; // the default collection's path, once known
+    std::function<void(const QString &)> m_unlockWaiting;
     bool m_timedOut = false;
 };
 

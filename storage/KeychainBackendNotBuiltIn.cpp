@@ -1,7 +1,7 @@
 // KeychainBackend for builds without QtKeychain (CHORAGEN_WITH_KEYCHAIN=OFF): every call says
 // "not built in", so the policy keeps keys in the file, or fails closed in keychain mode.
-#include "PostTo.h"
 #include "KeychainBackend.h"
+#include "PostTo.h"
 
 namespace Choragen {
 
@@ -89,6 +89,17 @@ bool KeychainBackend::canUnlock() const
 void KeychainBackend::unlock(QObject *context, Done done)
 {
     SecretBackend::unlock(context, std::move(done));
+}
+
+void KeychainBackend::writeIfAbsent(const QString &providerId, const QByteArray &secret,
+                                    QObject *context, PlaceDone done)
+{
+    SecretBackend::writeIfAbsent(providerId, secret, context, std::move(done));
+}
+
+void KeychainBackend::setUnlockOnDemand(std::function<void(const QString &)> waiting)
+{
+    Q_UNUSED(waiting)
 }
 
 } // namespace Choragen

@@ -29,6 +29,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace Choragen {
@@ -38,7 +39,9 @@ struct SecretServiceOutcome
 {
     Error error;
     QByteArray secret;
-    QString provider; // the process owning org.freedesktop.secrets, when looked up
+    SecretBackend::Placed placed = SecretBackend::Placed::Written; // writeIfAbsent() only
+    QString provider; // the process owning org.freedesktop.secrets, once looked up
+    QByteArray collection; // the default collection's path, once read
 };
 
 namespace {
@@ -46,12 +49,7 @@ namespace {
 // An account no provider can have: provider accounts all contain "-api-key".
 const QString probeAccount = QStringLiteral(".probe");
 const char *const secretsBusName = "org.freedesktop.secrets";
-
-struct GErrorDeleter
-{
-    void operator()(GError *error) const { g_error_free(error); }
-};
-using GErrorPtr = std::unique_ptr<GError, GErrorDeleter>;
+const char *const servicePath = "/org/freedesktop/secrets";
 
 struct ServiceDeleter
 {
@@ -103,14 +101,18 @@ QString backendName(const QString &provider)
                               : QStringLiteral("%1 Secret Service").arg(provider);
 }
 
+GDBusConnection *connectionOf(SecretService *service)
+{
+    return g_dbus_proxy_get_connection(reinterpret_cast<GDBusProxy *>(service));
+}
+
 // Who owns org.freedesktop.secrets: the process name of the bus name's owner, for people.
 QString lookUpProvider(SecretService *service, GCancellable *cancellable)
 {
-    GDBusConnection *bus = g_dbus_proxy_get_connection(reinterpret_cast<GDBusProxy *>(service));
     GVariant *reply = g_dbus_connection_call_sync(
-        bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-        "GetConnectionUnixProcessID", g_variant_new("(s)", secretsBusName), G_VARIANT_TYPE("(u)"),
-        G_DBUS_CALL_FLAGS_NONE, -1, cancellable, nullptr);
+        connectionOf(service), "org.freedesktop.DBus", "/org/freedesktop/DBus",
+        "org.freedesktop.DBus", "GetConnectionUnixProcessID", g_variant_new("(s)", secretsBusName),
+        G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, cancellable, nullptr);
     if (!reply)
         return {};
     guint32 pid = 0;
@@ -132,24 +134,93 @@ QString lookUpProvider(SecretService *service, GCancellable *cancellable)
     return providerLabel(provider, process);
 }
 
+// One D-Bus method call to the Secret Service, and its answer.
+struct MethodCall
+{
+    QByteArray path;
+    const char *interface;
+    const char *method;
+    GVariant *parameters; // floating; the call takes it
+    const GVariantType *replyType;
+};
+
+struct Reply
+{
+    GVariant *value = nullptr;
+    GError *error = nullptr;
+    bool done = false;
+
+    Reply() = default;
+    Reply(const Reply &) = delete;
+    Reply &operator=(const Reply &) = delete;
+    ~Reply()
+    {
+        if (value)
+            g_variant_unref(value);
+        if (error)
+            g_error_free(error);
+    }
+};
+
+// Items of @p account's entry in one of the forms other clients write: @p serviceKey=choragen
+// and @p accountKey=account.
+MethodCall searchFor(const char *serviceKey, const char *accountKey, const QByteArray &account)
+{
+    GVariantBuilder attributes;
+    g_variant_builder_init(&attributes, G_VARIANT_TYPE("a{ss}"));
+    g_variant_builder_add(&attributes, "{ss}", serviceKey, keychainService().toUtf8().constData());
+    g_variant_builder_add(&attributes, "{ss}", accountKey, account.constData());
+    return {servicePath, "org.freedesktop.Secret.Service", "SearchItems",
+            g_variant_new("(a{ss})", &attributes), G_VARIANT_TYPE("(aoao)")};
+}
+
+MethodCall lockedPropertyOf(const QByteArray &collection)
+{
+    return {collection, "org.freedesktop.DBus.Properties", "Get",
+            g_variant_new("(ss)", "org.freedesktop.Secret.Collection", "Locked"),
+            G_VARIANT_TYPE("(v)")};
+}
+
+} // namespace
+
+// Whether a call is waiting on the provider's unlock prompt, shared with the caller's timeout:
+// a prompt nobody answered leaves the keychain locked, which is not "did not answer".
+struct PromptState
+{
+    std::mutex lock;
+    bool prompting = false;
+    QString provider;
+};
+
 // One libsecret call's context: the service, the provider named in texts, the cancellable.
-struct Call
+struct SecretServiceCall
 {
     GCancellable *cancellable = nullptr;
-    QString provider;
+    std::shared_ptr<PromptState> prompt;
+    QString provider; // known from an earlier call, else looked up when a text needs it
     int timeoutMs = 0;
+    QByteArray collection; // the default collection, known from an earlier call, else read
     ServicePtr service;
+    bool providerLookedUp = false;
 
-    QString backend() const { return backendName(provider); }
-
-    Error error(ErrorCode code, const QString &message) const
+    QString backend()
     {
+        if (provider.isEmpty() && service && !providerLookedUp) {
+            providerLookedUp = true;
+            provider = lookUpProvider(service.get(), cancellable);
+        }
+        return backendName(provider);
+    }
+
+    Error error(ErrorCode code, const QString &message)
+    {
+        backend();
         return Error::make(
             code, message,
             fixForKeychainError(code, 0, KeychainPlatform::Linux, providerFromLabel(provider)));
     }
 
-    Error fromGError(const GError *gerror) const
+    Error fromGError(const GError *gerror)
     {
         const QString text = QString::fromUtf8(gerror->message);
         ErrorCode code = ErrorCode::KeychainOther;
@@ -176,128 +247,167 @@ struct Call
         return error(code, QStringLiteral("%1: %2").arg(backend(), text));
     }
 
+    // Takes @p gerror: the error for people, and false.
+    bool failed(GError *gerror, Error *failure)
+    {
+        *failure = fromGError(gerror);
+        g_error_free(gerror);
+        return false;
+    }
+
     bool connect(Error *failure)
     {
         GError *gerror = nullptr;
         service.reset(secret_service_get_sync(SECRET_SERVICE_NONE, cancellable, &gerror));
-        if (!service) {
-            *failure = fromGError(gerror);
-            g_error_free(gerror);
-            return false;
-        }
-        // Once per backend: texts name the provider, and its fixes differ.
-        if (provider.isEmpty())
-            provider = lookUpProvider(service.get(), cancellable);
-        return true;
+        return service || failed(gerror, failure);
     }
 
-    // The items of @p account, as keytar (service+account), Python keyring (service+username)
-    // and QtKeychain or earlier Choragen versions (server+user) look them up: a full item of
-    // ours matches all three. Locked items are listed apart, never unlocked.
-    bool find(const QString &account, QStringList *unlocked, QStringList *locked, Error *failure)
+    // Sends @p calls at once and waits for every answer: the provider answers them in order,
+    // but their round trips overlap, so three searches cost about one. Answers in call order.
+    std::unique_ptr<Reply[]> together(const std::vector<MethodCall> &calls)
     {
-        const QByteArray name = account.toUtf8();
-        const QByteArray ours = keychainService().toUtf8();
-        const std::pair<const char *, const char *> forms[]
-            = {{"service", "account"}, {"service", "username"}, {"server", "user"}};
-        unlocked->clear();
-        locked->clear();
-        for (const auto &[serviceKey, accountKey] : forms) {
-            HashTablePtr attributes(g_hash_table_new(g_str_hash, g_str_equal));
-            g_hash_table_insert(attributes.get(), const_cast<char *>(serviceKey),
-                                const_cast<char *>(ours.constData()));
-            g_hash_table_insert(attributes.get(), const_cast<char *>(accountKey),
-                                const_cast<char *>(name.constData()));
-            gchar **foundUnlocked = nullptr;
-            gchar **foundLocked = nullptr;
-            GError *gerror = nullptr;
-            if (!secret_service_search_for_dbus_paths_sync(service.get(), nullptr, attributes.get(),
-                                                           cancellable, &foundUnlocked,
-                                                           &foundLocked, &gerror)) {
-                *failure = fromGError(gerror);
-                g_error_free(gerror);
-                return false;
-            }
-            StrvPtr u(foundUnlocked);
-            StrvPtr l(foundLocked);
-            for (gchar **p = foundUnlocked; p && *p; ++p) {
-                const QString path = QString::fromUtf8(*p);
-                if (!unlocked->contains(path))
-                    unlocked->append(path);
-            }
-            for (gchar **p = foundLocked; p && *p; ++p) {
-                const QString path = QString::fromUtf8(*p);
-                if (!locked->contains(path))
-                    locked->append(path);
-            }
+        auto replies = std::make_unique<Reply[]>(calls.size());
+        GDBusConnection *bus = connectionOf(service.get());
+        const gchar *name = g_dbus_proxy_get_name(reinterpret_cast<GDBusProxy *>(service.get()));
+        GMainContext *context = g_main_context_new();
+        g_main_context_push_thread_default(context);
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            g_dbus_connection_call(
+                bus, name, calls[i].path.constData(), calls[i].interface, calls[i].method,
+                calls[i].parameters, calls[i].replyType, G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
+                [](GObject *source, GAsyncResult *result, gpointer data) {
+                    auto *reply = static_cast<Reply *>(data);
+                    reply->value = g_dbus_connection_call_finish(
+                        reinterpret_cast<GDBusConnection *>(source), result, &reply->error);
+                    reply->done = true;
+                },
+                &replies[i]);
         }
-        return true;
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            while (!replies[i].done)
+                g_main_context_iteration(context, TRUE);
+        }
+        g_main_context_pop_thread_default(context);
+        g_main_context_unref(context);
+        return replies;
     }
 
-    // The default collection's path; empty when there is none. @p isLocked tells whether it is
-    // locked. A provider without aliases gets the alias path itself.
-    bool defaultCollection(QByteArray *path, bool *isLocked, Error *failure)
+    // The default collection's path, read once per backend: false with @p failure when it
+    // cannot be asked, and an empty path when there is none. A provider without aliases gets
+    // the alias path itself.
+    bool defaultCollection(Error *failure)
     {
+        if (!collection.isEmpty())
+            return true;
         GError *gerror = nullptr;
         gchar *alias = secret_service_read_alias_dbus_path_sync(service.get(), "default",
                                                                 cancellable, &gerror);
         if (gerror) {
-            g_clear_error(&gerror);
-            *path = QByteArrayLiteral("/org/freedesktop/secrets/aliases/default");
-        } else {
-            *path = alias ? QByteArray(alias) : QByteArray();
-            g_free(alias);
-        }
-        *isLocked = false;
-        if (path->isEmpty() || *path == "/") {
-            path->clear();
+            if (g_error_matches(gerror, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+                return failed(gerror, failure);
+            g_error_free(gerror);
+            collection = QByteArrayLiteral("/org/freedesktop/secrets/aliases/default");
             return true;
         }
-        GDBusProxy *proxy = reinterpret_cast<GDBusProxy *>(service.get());
-        GVariant *reply = g_dbus_connection_call_sync(
-            g_dbus_proxy_get_connection(proxy), g_dbus_proxy_get_name(proxy), path->constData(),
-            "org.freedesktop.DBus.Properties", "Get",
-            g_variant_new("(ss)", "org.freedesktop.Secret.Collection", "Locked"),
-            G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &gerror);
-        if (!reply) {
-            const bool cancelled = g_error_matches(gerror, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-            if (cancelled)
-                *failure = fromGError(gerror);
-            g_error_free(gerror);
-            // Without the property, the searches and the calls themselves say "locked".
-            return !cancelled;
-        }
-        GVariant *value = nullptr;
-        g_variant_get(reply, "(v)", &value);
-        *isLocked
-            = g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(value);
-        g_variant_unref(value);
-        g_variant_unref(reply);
+        collection = alias && QByteArrayView(alias) != "/" ? QByteArray(alias) : QByteArray();
+        g_free(alias);
         return true;
     }
 
-    Error noDefaultCollection() const
+    // Whether the collection said it is locked; a provider that does not answer the property
+    // leaves it to the calls themselves to say "locked".
+    bool lockedFrom(Reply &reply, bool *isLocked, Error *failure)
+    {
+        *isLocked = false;
+        if (!reply.value) {
+            if (g_error_matches(reply.error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+                *failure = fromGError(reply.error);
+                return false;
+            }
+            return true;
+        }
+        GVariant *value = nullptr;
+        g_variant_get(reply.value, "(v)", &value);
+        *isLocked
+            = g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(value);
+        g_variant_unref(value);
+        return true;
+    }
+
+    bool isDefaultCollectionLocked(bool *isLocked, Error *failure)
+    {
+        std::unique_ptr<Reply[]> reply = together({lockedPropertyOf(collection)});
+        return lockedFrom(reply[0], isLocked, failure);
+    }
+
+    // The items of @p account, as keytar (service+account), Python keyring (service+username)
+    // and QtKeychain or earlier Choragen versions (server+user) look them up: a full item of
+    // ours matches all three. Locked items are listed apart, never unlocked. With
+    // @p collectionLocked, also asks (at the same time) whether the default collection is
+    // locked, which hides its items from some providers' searches.
+    bool find(const QString &account, QStringList *unlocked, QStringList *locked, Error *failure,
+              bool *collectionLocked = nullptr)
+    {
+        const QByteArray name = account.toUtf8();
+        std::vector<MethodCall> calls
+            = {searchFor("service", "account", name), searchFor("service", "username", name),
+               searchFor("server", "user", name)};
+        if (collectionLocked)
+            calls.push_back(lockedPropertyOf(collection));
+        std::unique_ptr<Reply[]> replies = together(calls);
+        unlocked->clear();
+        locked->clear();
+        for (std::size_t i = 0; i < 3; ++i) {
+            if (!replies[i].value) {
+                *failure = fromGError(replies[i].error);
+                return false;
+            }
+            GVariantIter *foundUnlocked = nullptr;
+            GVariantIter *foundLocked = nullptr;
+            g_variant_get(replies[i].value, "(aoao)", &foundUnlocked, &foundLocked);
+            const auto collect = [](GVariantIter *iter, QStringList *into) {
+                const gchar *path = nullptr;
+                while (g_variant_iter_loop(iter, "&o", &path)) {
+                    const QString item = QString::fromUtf8(path);
+                    if (!into->contains(item))
+                        into->append(item);
+                }
+                g_variant_iter_free(iter);
+            };
+            collect(foundUnlocked, unlocked);
+            collect(foundLocked, locked);
+        }
+        return !collectionLocked || lockedFrom(replies[3], collectionLocked, failure);
+    }
+
+    Error noDefaultCollection()
     {
         return error(ErrorCode::KeychainLocked,
                      QStringLiteral("The %1 has no default keyring yet.").arg(backend()));
     }
 
-    Error lockedError() const
+    Error lockedError()
     {
         return error(
             ErrorCode::KeychainLocked,
             QStringLiteral("The %1 is locked: its default keyring is locked.").arg(backend()));
     }
 
+    Error lockedItems(const QString &account)
+    {
+        return error(ErrorCode::KeychainLocked,
+                     QStringLiteral("The entry %1/%2 is in a locked keyring of the %3.")
+                         .arg(keychainService(), account, backend()));
+    }
+
     // Whether "no item" can be trusted: a locked keyring hides its items from searches.
     Error absentOrLocked(const QString &account)
     {
-        QByteArray path;
-        bool isLocked = false;
         Error failure;
-        if (!defaultCollection(&path, &isLocked, &failure))
+        bool isLocked = false;
+        if (!defaultCollection(&failure) || !isDefaultCollectionLocked(&isLocked, &failure))
             return failure;
-        if (path.isEmpty())
+        if (collection.isEmpty())
             return noDefaultCollection();
         if (isLocked)
             return lockedError();
@@ -311,119 +421,152 @@ struct Call
         for (const QString &path : paths) {
             GError *gerror = nullptr;
             if (!secret_service_delete_item_dbus_path_sync(service.get(), path.toUtf8().constData(),
-                                                           cancellable, &gerror)) {
-                *failure = fromGError(gerror);
-                g_error_free(gerror);
-                return false;
+                                                           cancellable, &gerror))
+                return failed(gerror, failure);
+        }
+        return true;
+    }
+
+    // The one value the items at @p paths hold: false with @p failure when they cannot be read,
+    // hold different keys (written by different programs), or went away since the search.
+    bool secretOf(const QStringList &paths, const QString &account, QByteArray *secret,
+                  Error *failure)
+    {
+        std::vector<QByteArray> names;
+        std::vector<const gchar *> pointers;
+        for (const QString &path : paths)
+            names.push_back(path.toUtf8());
+        for (const QByteArray &name : names)
+            pointers.push_back(name.constData());
+        pointers.push_back(nullptr);
+        GError *gerror = nullptr;
+        HashTablePtr secrets(secret_service_get_secrets_for_dbus_paths_sync(
+            service.get(), pointers.data(), cancellable, &gerror));
+        if (!secrets)
+            return failed(gerror, failure);
+        int distinct = 0;
+        GHashTableIter iter;
+        gpointer value = nullptr;
+        g_hash_table_iter_init(&iter, secrets.get());
+        while (g_hash_table_iter_next(&iter, nullptr, &value)) {
+            gsize length = 0;
+            const gchar *data = secret_value_get(static_cast<SecretValue *>(value), &length);
+            // A view into libsecret's memory (which it wipes): one copy of the key, the result.
+            const QByteArrayView found(data, qsizetype(length));
+            if (distinct == 0) {
+                ++distinct;
+                *secret = found.toByteArray();
+            } else if (found != QByteArrayView(*secret)) {
+                ++distinct;
             }
+        }
+        if (distinct == 1)
+            return true;
+        wipeSecret(*secret);
+        if (distinct == 0) {
+            *failure = absentOrLocked(account);
+            return false;
+        }
+        *failure = Error::make(
+            ErrorCode::Conflict,
+            QStringLiteral("The %1 holds different keys for %2/%3 (written by different "
+                           "programs); Choragen does not pick one.")
+                .arg(backend(), keychainService(), account),
+            QStringLiteral("Set the right key again with `choragen config:set`: it replaces "
+                           "them all with one entry."));
+        return false;
+    }
+
+    // Writes one item with the attributes every client searches; its path in @p path.
+    bool create(const QString &account, const QByteArray &secret, QByteArray *path, Error *failure)
+    {
+        const QByteArray name = account.toUtf8();
+        const QByteArray ours = keychainService().toUtf8();
+        GVariantBuilder attributes;
+        g_variant_builder_init(&attributes, G_VARIANT_TYPE("a{ss}"));
+        g_variant_builder_add(&attributes, "{ss}", "xdg:schema", "org.freedesktop.Secret.Generic");
+        g_variant_builder_add(&attributes, "{ss}", "service", ours.constData());
+        g_variant_builder_add(&attributes, "{ss}", "account", name.constData());
+        g_variant_builder_add(&attributes, "{ss}", "username", name.constData());
+        g_variant_builder_add(&attributes, "{ss}", "server", ours.constData());
+        g_variant_builder_add(&attributes, "{ss}", "user", name.constData());
+        g_variant_builder_add(&attributes, "{ss}", "type", "plaintext");
+        const QByteArray label = QStringLiteral("Choragen: %1").arg(account).toUtf8();
+        HashTablePtr properties(
+            g_hash_table_new_full(g_str_hash, g_str_equal, nullptr,
+                                  [](gpointer v) { g_variant_unref(static_cast<GVariant *>(v)); }));
+        g_hash_table_insert(properties.get(),
+                            const_cast<char *>("org.freedesktop.Secret.Item.Label"),
+                            g_variant_ref_sink(g_variant_new_string(label.constData())));
+        g_hash_table_insert(properties.get(),
+                            const_cast<char *>("org.freedesktop.Secret.Item.Attributes"),
+                            g_variant_ref_sink(g_variant_builder_end(&attributes)));
+        SecretValue *value = secret_value_new(secret.constData(), secret.size(), "text/plain");
+        GError *gerror = nullptr;
+        gchar *created = secret_service_create_item_dbus_path_sync(
+            service.get(), collection.constData(), properties.get(), value,
+            SECRET_ITEM_CREATE_REPLACE, cancellable, &gerror);
+        secret_value_unref(value);
+        if (!created)
+            return failed(gerror, failure);
+        *path = created;
+        g_free(created);
+        return true;
+    }
+
+    // Before a write: the unlocked items of @p account's entry, in @p unlocked. False with
+    // @p failure when the default collection is missing or locked, or an item of the entry is
+    // in a locked keyring: writing then could leave two items for one entry.
+    bool prepareWrite(const QString &account, QStringList *unlocked, Error *failure)
+    {
+        if (!defaultCollection(failure))
+            return false;
+        if (collection.isEmpty()) {
+            *failure = noDefaultCollection();
+            return false;
+        }
+        QStringList locked;
+        bool isLocked = false;
+        if (!find(account, unlocked, &locked, failure, &isLocked))
+            return false;
+        if (!locked.isEmpty()) {
+            *failure = lockedItems(account);
+            return false;
+        }
+        if (isLocked && unlocked->isEmpty()) {
+            *failure = lockedError();
+            return false;
         }
         return true;
     }
 };
 
-// The unlocked items of @p account's entry, or false with @p error set: no connection, an item
-// in a locked keyring, or no item at all (absent, or hidden by a locked collection).
-bool findUnlockedItems(Call &call, const QString &account, QStringList *unlocked, Error *error)
-{
-    if (!call.connect(error))
-        return false;
-    QStringList locked;
-    if (!call.find(account, unlocked, &locked, error))
-        return false;
-    if (!locked.isEmpty()) {
-        *error = call.error(ErrorCode::KeychainLocked,
-                            QStringLiteral("The entry %1/%2 is in a locked keyring of the %3.")
-                                .arg(keychainService(), account, call.backend()));
-        return false;
-    }
-    if (unlocked->isEmpty()) {
-        *error = call.absentOrLocked(account);
-        return false;
-    }
-    return true;
-}
+namespace {
+
+using Call = SecretServiceCall;
 
 SecretServiceOutcome readItem(Call &call, const QString &account)
 {
     SecretServiceOutcome outcome;
     QStringList unlocked;
-    if (!findUnlockedItems(call, account, &unlocked, &outcome.error))
+    QStringList locked;
+    if (!call.find(account, &unlocked, &locked, &outcome.error))
         return outcome;
-    std::vector<QByteArray> paths;
-    std::vector<const gchar *> pathPointers;
-    for (const QString &path : unlocked)
-        paths.push_back(path.toUtf8());
-    for (const QByteArray &path : paths)
-        pathPointers.push_back(path.constData());
-    pathPointers.push_back(nullptr);
-    GError *gerror = nullptr;
-    HashTablePtr secrets(secret_service_get_secrets_for_dbus_paths_sync(
-        call.service.get(), pathPointers.data(), call.cancellable, &gerror));
-    if (!secrets) {
-        outcome.error = call.fromGError(gerror);
-        g_error_free(gerror);
-        return outcome;
-    }
-    int distinct = 0;
-    GHashTableIter iter;
-    gpointer value = nullptr;
-    g_hash_table_iter_init(&iter, secrets.get());
-    while (g_hash_table_iter_next(&iter, nullptr, &value)) {
-        gsize length = 0;
-        const gchar *data = secret_value_get(static_cast<SecretValue *>(value), &length);
-        // A view into libsecret's memory (which it wipes): one copy of the key, the result.
-        const QByteArrayView secret(data, qsizetype(length));
-        if (distinct == 0) {
-            ++distinct;
-            outcome.secret = secret.toByteArray();
-        } else if (secret != QByteArrayView(outcome.secret)) {
-            ++distinct;
-        }
-    }
-    if (distinct == 0) {
-        // The items went away between the search and the read.
+    if (!locked.isEmpty())
+        outcome.error = call.lockedItems(account);
+    else if (unlocked.isEmpty())
         outcome.error = call.absentOrLocked(account);
-    } else if (distinct > 1) {
-        wipeSecret(outcome.secret);
-        outcome.error = Error::make(
-            ErrorCode::Conflict,
-            QStringLiteral("The %1 holds different keys for %2/%3 (written by different "
-                           "programs); Choragen does not pick one.")
-                .arg(call.backend(), keychainService(), account),
-            QStringLiteral("Set the right key again with `choragen config:set`: it replaces "
-                           "them all with one entry."));
-    }
+    else
+        call.secretOf(unlocked, account, &outcome.secret, &outcome.error);
     return outcome;
 }
 
 SecretServiceOutcome writeItem(Call &call, const QString &account, const QByteArray &secret)
 {
     SecretServiceOutcome outcome;
-    if (!call.connect(&outcome.error))
-        return outcome;
-    QByteArray collection;
-    bool isLocked = false;
-    if (!call.defaultCollection(&collection, &isLocked, &outcome.error))
-        return outcome;
-    if (collection.isEmpty()) {
-        outcome.error = call.noDefaultCollection();
-        return outcome;
-    }
-    if (isLocked) {
-        outcome.error = call.lockedError();
-        return outcome;
-    }
     QStringList unlocked;
-    QStringList locked;
-    if (!call.find(account, &unlocked, &locked, &outcome.error))
+    if (!call.prepareWrite(account, &unlocked, &outcome.error))
         return outcome;
-    if (!locked.isEmpty()) {
-        outcome.error
-            = call.error(ErrorCode::KeychainLocked,
-                         QStringLiteral("An entry %1/%2 is in a locked keyring of the %3.")
-                             .arg(keychainService(), account, call.backend()));
-        return outcome;
-    }
     // One entry is one item: delete every item others or earlier versions wrote for this
     // account before writing ours (a "replace" would keep items with other attributes). A crash
     // between the delete and the write loses nothing: the caller still holds the key, and a
@@ -432,39 +575,37 @@ SecretServiceOutcome writeItem(Call &call, const QString &account, const QByteAr
         return outcome;
     if (!unlocked.isEmpty())
         crashPoint(QStringLiteral("keychain:deleted-before-write"));
+    QByteArray path;
+    call.create(account, secret, &path, &outcome.error);
+    return outcome;
+}
 
-    const QByteArray name = account.toUtf8();
-    const QByteArray ours = keychainService().toUtf8();
-    GVariantBuilder attributes;
-    g_variant_builder_init(&attributes, G_VARIANT_TYPE("a{ss}"));
-    g_variant_builder_add(&attributes, "{ss}", "xdg:schema", "org.freedesktop.Secret.Generic");
-    g_variant_builder_add(&attributes, "{ss}", "service", ours.constData());
-    g_variant_builder_add(&attributes, "{ss}", "account", name.constData());
-    g_variant_builder_add(&attributes, "{ss}", "username", name.constData());
-    g_variant_builder_add(&attributes, "{ss}", "server", ours.constData());
-    g_variant_builder_add(&attributes, "{ss}", "user", name.constData());
-    g_variant_builder_add(&attributes, "{ss}", "type", "plaintext");
-    const QByteArray label = QStringLiteral("Choragen: %1").arg(account).toUtf8();
-    HashTablePtr properties(g_hash_table_new_full(g_str_hash, g_str_equal, nullptr, [](gpointer v) {
-        g_variant_unref(static_cast<GVariant *>(v));
-    }));
-    g_hash_table_insert(properties.get(), const_cast<char *>("org.freedesktop.Secret.Item.Label"),
-                        g_variant_ref_sink(g_variant_new_string(label.constData())));
-    g_hash_table_insert(properties.get(),
-                        const_cast<char *>("org.freedesktop.Secret.Item.Attributes"),
-                        g_variant_ref_sink(g_variant_builder_end(&attributes)));
-    SecretValue *value = secret_value_new(secret.constData(), secret.size(), "text/plain");
-    GError *gerror = nullptr;
-    gchar *path = secret_service_create_item_dbus_path_sync(
-        call.service.get(), collection.constData(), properties.get(), value,
-        SECRET_ITEM_CREATE_REPLACE, call.cancellable, &gerror);
-    secret_value_unref(value);
-    if (!path) {
-        outcome.error = call.fromGError(gerror);
-        g_error_free(gerror);
+// A migration's step: an entry already there is reported, never replaced; otherwise one item
+// is written and read back from the path the provider gave it.
+SecretServiceOutcome placeItem(Call &call, const QString &providerId, const QString &account,
+                               const QByteArray &secret)
+{
+    SecretServiceOutcome outcome;
+    QStringList unlocked;
+    if (!call.prepareWrite(account, &unlocked, &outcome.error))
+        return outcome;
+    if (!unlocked.isEmpty()) {
+        if (call.secretOf(unlocked, account, &outcome.secret, &outcome.error))
+            outcome.placed = secretsEqual(outcome.secret, secret)
+                ? SecretBackend::Placed::AlreadyThere
+                : SecretBackend::Placed::Different;
         return outcome;
     }
-    g_free(path);
+    QByteArray path;
+    if (!call.create(account, secret, &path, &outcome.error))
+        return outcome;
+    crashPoint(QStringLiteral("keychain:written:") + providerId);
+    QByteArray back;
+    if (!call.secretOf({QString::fromUtf8(path)}, account, &back, &outcome.error))
+        return outcome;
+    if (!secretsEqual(back, secret))
+        outcome.error = verifyFailed(call.backend(), providerId);
+    wipeSecret(back);
     return outcome;
 }
 
@@ -472,28 +613,36 @@ SecretServiceOutcome removeItems(Call &call, const QString &account)
 {
     SecretServiceOutcome outcome;
     QStringList unlocked;
-    if (!findUnlockedItems(call, account, &unlocked, &outcome.error))
+    QStringList locked;
+    if (!call.find(account, &unlocked, &locked, &outcome.error))
         return outcome;
+    if (!locked.isEmpty()) {
+        outcome.error = call.lockedItems(account);
+        return outcome;
+    }
+    if (unlocked.isEmpty()) {
+        outcome.error = call.absentOrLocked(account);
+        return outcome;
+    }
     if (!call.deleteAll(unlocked, &outcome.error))
         return outcome;
     // Verified like a write: a locked KeePassXC database answers a delete with success and
     // keeps the item.
     QStringList stillUnlocked;
     QStringList stillLocked;
-    if (!call.find(account, &stillUnlocked, &stillLocked, &outcome.error))
+    bool isLocked = false;
+    Error ignored;
+    const bool knowsCollection = call.defaultCollection(&ignored) && !call.collection.isEmpty();
+    if (!call.find(account, &stillUnlocked, &stillLocked, &outcome.error,
+                   knowsCollection ? &isLocked : nullptr))
         return outcome;
     if (!stillUnlocked.isEmpty() || !stillLocked.isEmpty()) {
-        QByteArray collection;
-        bool isLocked = false;
-        Error ignored;
-        call.defaultCollection(&collection, &isLocked, &ignored);
+        const bool lockedNow = isLocked || !stillLocked.isEmpty();
         outcome.error = call.error(
-            isLocked || !stillLocked.isEmpty() ? ErrorCode::KeychainLocked
-                                               : ErrorCode::KeychainOther,
+            lockedNow ? ErrorCode::KeychainLocked : ErrorCode::KeychainOther,
             QStringLiteral("The %1 answered the delete, but the entry %2/%3 is still there%4.")
                 .arg(call.backend(), keychainService(), account,
-                     isLocked || !stillLocked.isEmpty() ? QStringLiteral(": it is locked")
-                                                        : QString()));
+                     lockedNow ? QStringLiteral(": it is locked") : QString()));
     }
     return outcome;
 }
@@ -504,36 +653,44 @@ SecretServiceOutcome removeItems(Call &call, const QString &account)
 SecretServiceOutcome unlockDefaultCollection(Call &call)
 {
     SecretServiceOutcome outcome;
-    if (!call.connect(&outcome.error))
-        return outcome;
-    QByteArray collection;
     bool isLocked = false;
-    if (!call.defaultCollection(&collection, &isLocked, &outcome.error))
+    if (!call.defaultCollection(&outcome.error)
+        || (!call.collection.isEmpty()
+            && !call.isDefaultCollectionLocked(&isLocked, &outcome.error)))
         return outcome;
-    if (collection.isEmpty()) {
+    if (call.collection.isEmpty()) {
         outcome.error = call.noDefaultCollection();
         return outcome;
     }
     if (!isLocked)
         return outcome;
-    const gchar *paths[] = {collection.constData(), nullptr};
+    const gchar *paths[] = {call.collection.constData(), nullptr};
     gchar **unlocked = nullptr;
     GError *gerror = nullptr;
+    const QString backend = call.backend();
+    if (call.prompt) {
+        const std::lock_guard<std::mutex> guard(call.prompt->lock);
+        call.prompt->prompting = true;
+        call.prompt->provider = call.provider;
+    }
     const gint count = secret_service_unlock_dbus_paths_sync(call.service.get(), paths,
                                                              call.cancellable, &unlocked, &gerror);
+    if (call.prompt) {
+        const std::lock_guard<std::mutex> guard(call.prompt->lock);
+        call.prompt->prompting = false;
+    }
     StrvPtr unlockedPaths(unlocked);
     if (gerror) {
-        outcome.error = call.fromGError(gerror);
-        g_error_free(gerror);
+        call.failed(gerror, &outcome.error);
         return outcome;
     }
-    if (!call.defaultCollection(&collection, &isLocked, &outcome.error))
+    if (!call.isDefaultCollectionLocked(&isLocked, &outcome.error))
         return outcome;
     if (count <= 0 || isLocked)
         outcome.error = call.error(
             ErrorCode::KeychainLocked,
             QStringLiteral("The %1 is still locked: its unlock prompt was cancelled or dismissed.")
-                .arg(call.backend()));
+                .arg(backend));
     return outcome;
 }
 
@@ -599,6 +756,7 @@ void KeychainBackend::runOnWorker(Work work, QObject *context,
 
     std::shared_ptr<GCancellable> cancellable(g_cancellable_new(),
                                               [](GCancellable *c) { g_object_unref(c); });
+    auto prompt = std::make_shared<PromptState>();
     QPromise<Outcome> promise;
     // Owned by this backend: when it goes, pending answers go nowhere.
     auto *watcher = new QFutureWatcher<Outcome>(this);
@@ -612,44 +770,76 @@ void KeychainBackend::runOnWorker(Work work, QObject *context,
             Outcome outcome = watcher->future().takeResult();
             if (!outcome.provider.isEmpty())
                 m_provider = outcome.provider;
+            // A collection that failed a call is read again next time: it may be gone.
+            m_collection = outcome.error.ok() || outcome.error.isNotFound() ? outcome.collection
+                                                                            : QByteArray();
             settle(outcome);
             wipeSecret(outcome.secret);
         }
         watcher->deleteLater();
     });
     connect(timer, &QTimer::timeout, watcher,
-            [this, watcher, cancellable, settle, backend, timeoutMs, remembersTimeout] {
+            [this, watcher, cancellable, prompt, settle, backend, timeoutMs, remembersTimeout] {
                 qCWarning(lcKeychain) << "keychain call timed out after" << timeoutMs << "ms";
                 g_cancellable_cancel(cancellable.get());
-                if (remembersTimeout)
-                    m_timedOut = true;
                 Outcome outcome;
-                outcome.error = keychainTimedOut(backend, timeoutMs);
+                const std::lock_guard<std::mutex> guard(prompt->lock);
+                if (prompt->prompting) {
+                    // The keychain answered; the user did not. It stays locked, and is asked
+                    // again next time.
+                    outcome.error = Error::make(
+                        ErrorCode::KeychainLocked,
+                        QStringLiteral("The %1 is still locked: its unlock prompt was not "
+                                       "answered within %2 s.")
+                            .arg(backendName(prompt->provider))
+                            .arg(timeoutMs / 1000.0),
+                        fixForKeychainError(ErrorCode::KeychainLocked, 0, KeychainPlatform::Linux,
+                                            providerFromLabel(prompt->provider)));
+                } else {
+                    if (remembersTimeout)
+                        m_timedOut = true;
+                    outcome.error = keychainTimedOut(backend, timeoutMs);
+                }
                 settle(outcome);
                 watcher->deleteLater();
             });
     watcher->setFuture(promise.future());
     timer->start(m_timeoutMs);
-    std::thread([promise = std::move(promise), work = std::move(work), cancellable]() mutable {
+    std::thread([promise = std::move(promise), work = std::move(work), cancellable, prompt,
+                 provider = m_provider, collection = m_collection, timeoutMs,
+                 unlockWaiting = m_unlockWaiting]() mutable {
         promise.start();
-        promise.addResult(work(cancellable.get()));
+        Call call;
+        call.cancellable = cancellable.get();
+        call.prompt = prompt;
+        call.provider = provider;
+        call.timeoutMs = timeoutMs;
+        call.collection = collection;
+        Outcome outcome;
+        if (call.connect(&outcome.error)) {
+            outcome = work(call);
+            if (unlockWaiting && outcome.error.code == ErrorCode::KeychainLocked) {
+                // As secret-tool and keytar do: the provider's own prompt, then once more.
+                unlockWaiting(call.backend());
+                const Outcome unlocked = unlockDefaultCollection(call);
+                if (unlocked.error.ok())
+                    outcome = work(call);
+            }
+        }
+        outcome.provider = call.provider;
+        outcome.collection = call.collection;
+        promise.addResult(std::move(outcome));
         promise.finish();
     }).detach();
 }
 
 void KeychainBackend::read(const QString &providerId, QObject *context, ReadDone done)
 {
+    // The provider is named only when a text needs it: a key that is there costs one search
+    // (three forms at once) and one read.
     const QString account = keychainAccount(providerId, m_profile);
-    const QString provider = m_provider;
-    const int timeoutMs = m_timeoutMs;
-    runOnWorker(
-        [account, provider, timeoutMs](void *cancellable) {
-            Call call {static_cast<GCancellable *>(cancellable), provider, timeoutMs, {}};
-            SecretServiceOutcome outcome = readItem(call, account);
-            outcome.provider = call.provider;
-            return outcome;
-        },
-        context, [done](const Outcome &outcome) { done(outcome.error, outcome.secret); });
+    runOnWorker([account](Call &call) { return readItem(call, account); }, context,
+                [done](const Outcome &outcome) { done(outcome.error, outcome.secret); });
 }
 
 void KeychainBackend::readIfPresent(const QString &providerId, QObject *context, ReadDone done)
@@ -662,28 +852,36 @@ void KeychainBackend::write(const QString &providerId, const QByteArray &secret,
                             Done done)
 {
     const QString account = keychainAccount(providerId, m_profile);
-    const QString provider = m_provider;
-    const int timeoutMs = m_timeoutMs;
     runOnWorker(
-        [account, provider, timeoutMs, secret](void *cancellable) {
-            Call call {static_cast<GCancellable *>(cancellable), provider, timeoutMs, {}};
-            SecretServiceOutcome outcome = writeItem(call, account, secret);
-            outcome.provider = call.provider;
+        [account, secret](Call &call) {
+            Outcome outcome = writeItem(call, account, secret);
+            call.backend(); // named in what the caller says next
             return outcome;
         },
         context, [done](const Outcome &outcome) { done(outcome.error); });
 }
 
+void KeychainBackend::writeIfAbsent(const QString &providerId, const QByteArray &secret,
+                                    QObject *context, PlaceDone done)
+{
+    const QString account = keychainAccount(providerId, m_profile);
+    runOnWorker(
+        [providerId, account, secret](Call &call) {
+            Outcome outcome = placeItem(call, providerId, account, secret);
+            call.backend();
+            return outcome;
+        },
+        context,
+        [done](const Outcome &outcome) { done(outcome.error, outcome.placed, outcome.secret); });
+}
+
 void KeychainBackend::remove(const QString &providerId, QObject *context, Done done)
 {
     const QString account = keychainAccount(providerId, m_profile);
-    const QString provider = m_provider;
-    const int timeoutMs = m_timeoutMs;
     runOnWorker(
-        [account, provider, timeoutMs](void *cancellable) {
-            Call call {static_cast<GCancellable *>(cancellable), provider, timeoutMs, {}};
-            SecretServiceOutcome outcome = removeItems(call, account);
-            outcome.provider = call.provider;
+        [account](Call &call) {
+            Outcome outcome = removeItems(call, account);
+            call.backend();
             return outcome;
         },
         context, [done](const Outcome &outcome) { done(outcome.error); });
@@ -694,17 +892,19 @@ bool KeychainBackend::canUnlock() const
     return true;
 }
 
+void KeychainBackend::setUnlockOnDemand(std::function<void(const QString &)> waiting)
+{
+    m_unlockWaiting = std::move(waiting);
+}
+
 void KeychainBackend::unlock(QObject *context, Done done)
 {
     // The user answers a prompt: a keychain that did not answer before is asked again.
     m_timedOut = false;
-    const QString provider = m_provider;
-    const int timeoutMs = m_timeoutMs;
     runOnWorker(
-        [provider, timeoutMs](void *cancellable) {
-            Call call {static_cast<GCancellable *>(cancellable), provider, timeoutMs, {}};
-            SecretServiceOutcome outcome = unlockDefaultCollection(call);
-            outcome.provider = call.provider;
+        [](Call &call) {
+            Outcome outcome = unlockDefaultCollection(call);
+            call.backend();
             return outcome;
         },
         context, [done](const Outcome &outcome) { done(outcome.error); },
@@ -787,13 +987,10 @@ void KeychainBackend::secretServiceProbe(QObject *context, ProbeDone done)
 {
     // Reads an entry no one has: it opens a session like any read, and a locked keyring (which
     // hides every item) is told apart from an empty one.
-    const int timeoutMs = m_timeoutMs;
     runOnWorker(
-        [timeoutMs](void *cancellable) {
-            Call call {static_cast<GCancellable *>(cancellable), {}, timeoutMs, {}};
-            Outcome outcome;
-            outcome = readItem(call, probeAccount);
-            outcome.provider = call.provider;
+        [](Call &call) {
+            Outcome outcome = readItem(call, probeAccount);
+            call.backend(); // the status names the provider
             return outcome;
         },
         // Called only while this backend lives: the answer comes through its child watcher.

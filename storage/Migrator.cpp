@@ -2,8 +2,8 @@
 
 #include "CredentialStore.h"
 #include "FaultInjection.h"
-#include "PostTo.h"
 #include "Log.h"
+#include "PostTo.h"
 #include "Secret.h"
 
 #include <QPointer>
@@ -170,70 +170,73 @@ void Migrator::migrateNext(std::shared_ptr<Run> run)
                                                  "hand or remove it with `choragen config:unset "
                                                  "%1`.")
                                       .arg(id)));
-    run->step(id, Stage::Verifying, QStringLiteral("checking the keychain"));
-    keychain.readIfPresent(
-        id, this,
-        [self, run, id, secret, next, failed, &keychain](const Error &error,
-                                                         const QByteArray &existing) {
+    const auto conflict = [run, id, secret, next](const QByteArray &existing) {
+        run->add(id, secret, Outcome::Conflict,
+                 Error::make(ErrorCode::Conflict,
+                             QStringLiteral("The keychain already holds a different key for %1 "
+                                            "(%2); both were kept.")
+                                 .arg(id, maskSecret(existing)),
+                             QStringLiteral("Remove the one you do not want: `choragen "
+                                            "config:unset %1` clears both, then set the right "
+                                            "one.")
+                                 .arg(id)));
+        run->step(id, Stage::Conflict, run->report.items.last().error.message);
+        next();
+    };
+    const auto alreadyThere = [run, id, secret, next] {
+        run->add(id, secret, Outcome::AlreadyThere);
+        run->step(id, Stage::Done, QStringLiteral("already in the keychain"));
+        next();
+    };
+
+    if (run->options.dryRun) {
+        run->step(id, Stage::Verifying, QStringLiteral("checking the keychain"));
+        keychain.readIfPresent(id, this,
+                               [self, run, id, secret, next, failed, conflict,
+                                alreadyThere](const Error &error, const QByteArray &existing) {
+                                   if (!self)
+                                       return;
+                                   if (error.ok())
+                                       return secretsEqual(existing, secret) ? alreadyThere()
+                                                                             : conflict(existing);
+                                   if (!error.isNotFound())
+                                       return failed(error);
+                                   run->add(id, secret, Outcome::WouldMove);
+                                   run->step(id, Stage::Skipped, QStringLiteral("would be moved"));
+                                   next();
+                               });
+        return;
+    }
+    // One step in the keychain: an entry already there is left alone; otherwise the key is
+    // written and read back, byte for byte.
+    run->step(id, Stage::Writing, QStringLiteral("writing and reading back"));
+    keychain.writeIfAbsent(
+        id, secret, this,
+        [self, run, id, secret, next, failed, conflict, alreadyThere](
+            const Error &error, SecretBackend::Placed placed, const QByteArray &existing) {
             if (!self)
                 return;
-            if (error.ok()) {
-                if (secretsEqual(existing, secret)) {
-                    run->add(id, secret, Outcome::AlreadyThere);
-                    run->step(id, Stage::Done, QStringLiteral("already in the keychain"));
-                } else {
-                    run->add(
-                        id, secret, Outcome::Conflict,
-                        Error::make(ErrorCode::Conflict,
-                                    QStringLiteral("The keychain already holds a different key "
-                                                   "for %1 (%2); both were kept.")
-                                        .arg(id, maskSecret(existing)),
-                                    QStringLiteral("Remove the one you do not want: "
-                                                   "`choragen config:unset %1` clears both, then "
-                                                   "set the right one.")
-                                        .arg(id)));
-                    run->step(id, Stage::Conflict, run->report.items.last().error.message);
-                }
-                return next();
-            }
-            if (!error.isNotFound())
+            if (error.code == ErrorCode::VerifyFailed)
+                return failed(Error::make(ErrorCode::VerifyFailed,
+                                          QStringLiteral("The keychain returned a different value "
+                                                         "for %1 than was written; it stays in "
+                                                         "the file.")
+                                              .arg(id),
+                                          QStringLiteral("Run the migration again.")));
+            if (!error.ok())
                 return failed(error);
-            if (run->options.dryRun) {
-                run->add(id, secret, Outcome::WouldMove);
-                run->step(id, Stage::Skipped, QStringLiteral("would be moved"));
-                return next();
+            switch (placed) {
+            case SecretBackend::Placed::AlreadyThere:
+                return alreadyThere();
+            case SecretBackend::Placed::Different:
+                return conflict(existing);
+            case SecretBackend::Placed::Written:
+                break;
             }
-            run->step(id, Stage::Writing, QStringLiteral("writing"));
-            keychain.write(
-                id, secret, self,
-                [self, run, id, secret, next, failed, &keychain](const Error &writeError) {
-                    if (!self)
-                        return;
-                    if (!writeError.ok())
-                        return failed(writeError);
-                    crashPoint(QStringLiteral("migrate:written:") + id);
-                    run->step(id, Stage::Verifying, QStringLiteral("verifying"));
-                    keychain.read(id, self,
-                                  [self, run, id, secret, next, failed](const Error &readError,
-                                                                        const QByteArray &back) {
-                                      if (!self)
-                                          return;
-                                      if (!readError.ok() && !readError.isNotFound())
-                                          return failed(readError);
-                                      if (readError.isNotFound() || !secretsEqual(back, secret))
-                                          return failed(Error::make(
-                                              ErrorCode::VerifyFailed,
-                                              QStringLiteral("The keychain returned a different "
-                                                             "value for %1 than was written; it "
-                                                             "stays in the file.")
-                                                  .arg(id),
-                                              QStringLiteral("Run the migration again.")));
-                                      crashPoint(QStringLiteral("migrate:verified:") + id);
-                                      run->add(id, secret, Outcome::Moved);
-                                      run->step(id, Stage::Done, QStringLiteral("verified"));
-                                      next();
-                                  });
-                });
+            crashPoint(QStringLiteral("migrate:verified:") + id);
+            run->add(id, secret, Outcome::Moved);
+            run->step(id, Stage::Done, QStringLiteral("verified"));
+            next();
         });
 }
 

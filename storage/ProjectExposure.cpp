@@ -4,6 +4,7 @@
 #include "Secret.h"
 
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 
@@ -16,6 +17,7 @@ struct Gathering
     QPointer<CredentialStore> store;
     QList<Provider> providers;
     QList<KeyInUse> keys;
+    QSet<QString> known; ///< providers whose keychain key the caller handed over
     bool keychainFailed = false; ///< a read could not be answered: do not wait on it once per key
     QPointer<QObject> context;
     std::function<void(ExposureReport)> done;
@@ -66,6 +68,8 @@ void next(const std::shared_ptr<Gathering> &gathering, int index)
         = gathering->keychainFailed || (store->lastProbe() && !store->lastProbe()->available);
     if (store->configuredMode() == StorageMode::File || keychainUnusable)
         return next(gathering, index + 1);
+    if (gathering->known.contains(provider.id))
+        return next(gathering, index + 1);
     store->keychain().readIfPresent(
         provider.id, gathering->context,
         [gathering, index, provider](const Error &error, const QByteArray &secret) {
@@ -80,9 +84,14 @@ void next(const std::shared_ptr<Gathering> &gathering, int index)
 } // namespace
 
 void checkProjectExposure(CredentialStore &store, const QList<Provider> &providers,
-                          QObject *context, std::function<void(ExposureReport)> done)
+                          QObject *context, std::function<void(ExposureReport)> done,
+                          const QList<KeyInUse> &inKeychain)
 {
     auto gathering = std::make_shared<Gathering>();
+    for (const KeyInUse &key : inKeychain) {
+        gathering->known.insert(key.first);
+        add(gathering->keys, key.first, key.second);
+    }
     gathering->store = &store;
     gathering->providers = providers;
     gathering->context = context;

@@ -21,6 +21,9 @@ struct BackendStatus
     QString detail; ///< one line for people, e.g. "org.freedesktop.secrets answered"
 };
 
+/// VerifyFailed: the value @p backend returned for @p providerId differs from the one written.
+Error verifyFailed(const QString &backend, const QString &providerId);
+
 /// A store of API keys, addressed by provider id.
 ///
 /// Every call is asynchronous and completes exactly once: @p done is called later from the
@@ -79,12 +82,38 @@ public:
             Qt::QueuedConnection);
     }
 
+    /// From now on, a call that finds the keychain locked asks it to unlock with its own prompt
+    /// (as secret-tool and keytar do), calls @p waiting so the user can be told, and runs again
+    /// once it is unlocked. For command lines in a desktop session; the window offers Unlock…
+    /// instead. Backends that cannot unlock ignore it.
+    virtual void setUnlockOnDemand(std::function<void(const QString &backend)> waiting)
+    {
+        Q_UNUSED(waiting)
+    }
+
     /// read(), for callers that expect no entry (a migration checking before it writes): a
     /// backend may answer NotFound through a cheaper question than a read. Same results.
     virtual void readIfPresent(const QString &providerId, QObject *context, ReadDone done)
     {
         read(providerId, context, std::move(done));
     }
+
+    /// What writeIfAbsent() found, when it answers without an error.
+    enum class Placed {
+        Written, ///< there was no entry; @p secret was written and read back identical
+        AlreadyThere, ///< the entry already held @p secret; nothing was written
+        Different, ///< the entry holds another key (handed back); nothing was written
+    };
+    using PlaceDone
+        = std::function<void(const Error &error, Placed placed, const QByteArray &existing)>;
+
+    /// A migration's step for one key: unless an entry exists, writes @p secret and reads it
+    /// back. An existing entry is never overwritten. A value read back that differs is
+    /// VerifyFailed. The default makes it of readIfPresent(), write() and read(); a backend may
+    /// answer it in fewer round trips (the Secret Service: one search, one write, one read of
+    /// the item just written).
+    virtual void writeIfAbsent(const QString &providerId, const QByteArray &secret,
+                               QObject *context, PlaceDone done);
 };
 
 } // namespace Choragen

@@ -153,12 +153,10 @@ public:
         QString text;
         switch (step.stage) {
         case Stage::Writing:
-            text = tr("%1: writing…").arg(label);
+            text = tr("%1: writing and reading back…").arg(label);
             break;
         case Stage::Verifying:
-            text = step.message == QLatin1String("verifying")
-                ? tr("%1: verifying…").arg(label)
-                : tr("%1: checking the keychain…").arg(label);
+            text = tr("%1: checking the keychain…").arg(label);
             break;
         case Stage::Done:
             text = tr("%1: done").arg(label);
