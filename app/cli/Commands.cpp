@@ -18,6 +18,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
 
 namespace Choragen::Cli {
 
@@ -134,25 +135,15 @@ void Commands::unlockIfLocked()
     CredentialStore &store = *m_store;
     if (!store.keychain().canUnlock() || store.configuredMode() == StorageMode::File)
         return;
-    const BackendStatus keychain = await<BackendStatus>(
-        Start<BackendStatus>([&](QObject *context, std::function<void(BackendStatus)> done) {
-            store.probeKeychain(context, done);
-        }));
-    if (keychain.available || keychain.reason.code != ErrorCode::KeychainLocked)
-        return;
-    QString provider = keychain.backend;
-    provider.remove(QStringLiteral(" Secret Service"));
-    if (provider == QLatin1String("Secret Service") || provider.isEmpty())
-        provider = QStringLiteral("its own prompt");
-    printErr(
-        QStringLiteral("choragen: waiting for you to unlock the keychain in %1…\n").arg(provider));
-    const Error unlocked
-        = await<Error>(Start<Error>([&](QObject *context, std::function<void(Error)> done) {
-              store.keychain().unlock(context, done);
-          }));
-    if (unlocked.ok())
-        store.forgetProbe();
-    // Otherwise the command reports the locked keychain as before, with its fix.
+    // Asked only when a call finds the keychain locked: an unlocked one costs nothing more.
+    store.keychain().setUnlockOnDemand([](const QString &backend) {
+        QString provider = backend;
+        provider.remove(QStringLiteral(" Secret Service"));
+        if (provider == QLatin1String("Secret Service") || provider.isEmpty())
+            provider = QStringLiteral("its own prompt");
+        printErr(QStringLiteral("choragen: waiting for you to unlock the keychain in %1…\n")
+                     .arg(provider));
+    });
 }
 
 bool Commands::resolveProvider(Provider &provider) const
@@ -376,6 +367,14 @@ int Commands::status()
 
 int Commands::secure()
 {
+    // The file's keys as the migration starts: those it moves are the keychain's afterwards.
+    QList<KeyInUse> fileKeys;
+    for (const QString &id : m_store->config().apiKeyProviders())
+        fileKeys << KeyInUse {id, m_store->config().apiKey(id)};
+    const auto wipeFileKeys = qScopeGuard([&fileKeys] {
+        for (KeyInUse &key : fileKeys)
+            wipeSecret(key.second);
+    });
     Migrator migrator(*m_store);
     MigrationOptions options;
     options.dryRun = m_invocation.dryRun;
@@ -430,8 +429,18 @@ int Commands::secure()
     if (!problems.isEmpty())
         printErr(QStringLiteral("choragen: some keys were not moved:\n") + problems);
     // Moving a key does not un-leak it: say which ones were committed before, and where the
-    // file stands with git now.
-    const ExposureReport exposed = exposure();
+    // file stands with git now. A key just moved or found already there is not read again.
+    QList<KeyInUse> inKeychain;
+    for (const MigrationItem &item : report.items) {
+        if (item.outcome != MigrationItem::Outcome::Moved
+            && item.outcome != MigrationItem::Outcome::AlreadyThere)
+            continue;
+        for (const KeyInUse &key : std::as_const(fileKeys)) {
+            if (key.first == item.providerId)
+                inKeychain << key;
+        }
+    }
+    const ExposureReport exposed = exposure(inKeychain);
     printOut(exposureAdvice(exposed));
     if (exposed.fileAtRisk())
         printOut(
@@ -595,7 +604,7 @@ int Commands::unset()
     return 0;
 }
 
-ExposureReport Commands::exposure()
+ExposureReport Commands::exposure(const QList<KeyInUse> &inKeychain)
 {
     CredentialStore &store = *m_store;
     // The keys as they are now, after whatever the command changed.
@@ -603,7 +612,7 @@ ExposureReport Commands::exposure()
     const QList<Provider> providers = m_registry->providers();
     return await<ExposureReport>(
         Start<ExposureReport>([&](QObject *context, std::function<void(ExposureReport)> done) {
-            checkProjectExposure(store, providers, context, done);
+            checkProjectExposure(store, providers, context, done, inKeychain);
         }));
 }
 

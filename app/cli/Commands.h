@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Cli.h"
+#include "Exposure.h"
 
 #include <memory>
 
@@ -8,7 +9,6 @@ namespace Choragen {
 class CredentialStore;
 class ProviderRegistry;
 struct Error;
-struct ExposureReport;
 struct MigrationStep;
 struct Provider;
 } // namespace Choragen
@@ -37,11 +37,12 @@ private:
     int fail(const Error &error) const;
     bool resolveProvider(Provider &provider) const;
     void printProgress(const MigrationStep &step) const;
-    /// In a desktop session, a locked keychain shows its own unlock prompt and the command waits
-    /// for it (up to the keychain timeout), as secret-tool does.
+    /// In a desktop session, a call that finds the keychain locked shows its own unlock prompt
+    /// and the command waits for it (up to the keychain timeout), as secret-tool does.
     void unlockIfLocked();
     /// The git exposure checks for the project's keys in use now (see storage/Exposure.h).
-    ExposureReport exposure();
+    /// @p inKeychain: keys known to be the keychain's now (just migrated), not read again.
+    ExposureReport exposure(const QList<KeyInUse> &inKeychain = {});
     /// Rotation advice for each committed key, for people; empty when nothing is exposed.
     QString exposureAdvice(const ExposureReport &report) const;
 

@@ -199,7 +199,8 @@ private Q_SLOTS:
     void migrateWaitsForTheUnlockPrompt()
     {
         Project project;
-        project.writeConfig(configWithKeys({u"anthropic"_s}));
+        project.writeConfig(
+            R"({"providers": {"anthropic": {"apiKey": "sk-FAKE-unlock-migrate-0000000001"}}})");
         QProcess migrate;
         migrate.start(choragenBinary(), {u"--project"_s, project.path(), u"--migrate"_s});
         QVERIFY(migrate.waitForStarted());
@@ -214,8 +215,18 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(migrate.state() == QProcess::NotRunning, 20000);
         QVERIFY2(migrate.exitCode() == 0, migrate.readAllStandardError().constData());
         QVERIFY(project.fileKey(u"anthropic"_s).isEmpty());
-        QVERIFY(secretToolLookup(u"anthropic"_s) == fakeKey(u"anthropic"_s));
         QVERIFY(!isLocked(m_collection));
+        KeychainBackend backend;
+        QByteArray moved;
+        const auto read = waitFor<Error>([&](QObject *context, std::function<void(Error)> done) {
+            backend.read(u"anthropic"_s, context,
+                         [&moved, done](const Error &e, const QByteArray &s) {
+                             moved = s;
+                             done(e);
+                         });
+        });
+        QVERIFY(read && read->ok());
+        QVERIFY(moved == "sk-FAKE-unlock-migrate-0000000001");
     }
 
     void commandWithoutDisplaySaysHowToUnlock()
