@@ -192,4 +192,12 @@ void KeychainBackend::setUnlockOnDemand(std::function<void(const QString &)> wai
     Q_UNUSED(waiting)
 }
 
+void KeychainBackend::surveyBeforeWrites(const QStringList &providerIds, QObject *context,
+                                         std::function<void()> done)
+{
+    SecretBackend::surveyBeforeWrites(providerIds, context, std::move(done));
+}
+
+void KeychainBackend::forgetSurvey() { }
+
 } // namespace Choragen

@@ -3,6 +3,7 @@
 #include "SecretBackend.h"
 
 #include <QObject>
+#include <QSet>
 
 namespace QKeychain {
 class Job;
@@ -55,6 +56,10 @@ public:
     void readIfPresent(const QString &providerId, QObject *context, ReadDone done) override;
     void writeIfAbsent(const QString &providerId, const QByteArray &secret, QObject *context,
                        PlaceDone done) override;
+    /// Linux: one search for every item under the service name; macOS, Windows: nothing.
+    void surveyBeforeWrites(const QStringList &providerIds, QObject *context,
+                            std::function<void()> done) override;
+    void forgetSurvey() override;
     /// Linux: asks the Secret Service to unlock its default collection with the provider's own
     /// prompt, waiting up to the timeout. macOS and Windows: not supported (the default).
     bool canUnlock() const override;
@@ -86,6 +91,7 @@ private:
     QString m_profile;
     QString m_provider;
     QByteArray m_collection; // the default collection's path, once known
+    QSet<QString> m_absent; // accounts a survey found without any item
     std::function<void(const QString &)> m_unlockWaiting;
     bool m_timedOut = false;
 };

@@ -26,6 +26,7 @@
 #include <QFutureWatcher>
 #include <QPointer>
 #include <QPromise>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -42,6 +43,7 @@ struct SecretServiceOutcome
     SecretBackend::Placed placed = SecretBackend::Placed::Written; // writeIfAbsent() only
     QString provider; // the process owning org.freedesktop.secrets, once looked up
     QByteArray collection; // the default collection's path, once read
+    QStringList absent; // surveyBeforeWrites(): accounts with no item at all
 };
 
 namespace {
@@ -172,6 +174,43 @@ MethodCall searchFor(const char *serviceKey, const char *accountKey, const QByte
     g_variant_builder_add(&attributes, "{ss}", accountKey, account.constData());
     return {servicePath, "org.freedesktop.Secret.Service", "SearchItems",
             g_variant_new("(a{ss})", &attributes), G_VARIANT_TYPE("(aoao)")};
+}
+
+// Every item written under our service name in one of the forms: @p serviceKey=choragen.
+MethodCall searchAll(const char *serviceKey)
+{
+    GVariantBuilder attributes;
+    g_variant_builder_init(&attributes, G_VARIANT_TYPE("a{ss}"));
+    g_variant_builder_add(&attributes, "{ss}", serviceKey, keychainService().toUtf8().constData());
+    return {servicePath, "org.freedesktop.Secret.Service", "SearchItems",
+            g_variant_new("(a{ss})", &attributes), G_VARIANT_TYPE("(aoao)")};
+}
+
+MethodCall attributesOf(const QByteArray &item)
+{
+    return {item, "org.freedesktop.DBus.Properties", "Get",
+            g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"),
+            G_VARIANT_TYPE("(v)")};
+}
+
+// The object paths of a SearchItems answer, unlocked and locked, added to @p unlocked and
+// @p locked without repeats.
+void pathsFrom(GVariant *reply, QStringList *unlocked, QStringList *locked)
+{
+    GVariantIter *foundUnlocked = nullptr;
+    GVariantIter *foundLocked = nullptr;
+    g_variant_get(reply, "(aoao)", &foundUnlocked, &foundLocked);
+    const auto collect = [](GVariantIter *iter, QStringList *into) {
+        const gchar *path = nullptr;
+        while (g_variant_iter_loop(iter, "&o", &path)) {
+            const QString item = QString::fromUtf8(path);
+            if (!into->contains(item))
+                into->append(item);
+        }
+        g_variant_iter_free(iter);
+    };
+    collect(foundUnlocked, unlocked);
+    collect(foundLocked, locked);
 }
 
 MethodCall lockedPropertyOf(const QByteArray &collection)
@@ -362,20 +401,7 @@ struct SecretServiceCall
                 *failure = fromGError(replies[i].error);
                 return false;
             }
-            GVariantIter *foundUnlocked = nullptr;
-            GVariantIter *foundLocked = nullptr;
-            g_variant_get(replies[i].value, "(aoao)", &foundUnlocked, &foundLocked);
-            const auto collect = [](GVariantIter *iter, QStringList *into) {
-                const gchar *path = nullptr;
-                while (g_variant_iter_loop(iter, "&o", &path)) {
-                    const QString item = QString::fromUtf8(path);
-                    if (!into->contains(item))
-                        into->append(item);
-                }
-                g_variant_iter_free(iter);
-            };
-            collect(foundUnlocked, unlocked);
-            collect(foundLocked, locked);
+            pathsFrom(replies[i].value, unlocked, locked);
         }
         return !collectionLocked || lockedFrom(replies[3], collectionLocked, failure);
     }
@@ -514,10 +540,8 @@ struct SecretServiceCall
         return true;
     }
 
-    // Before a write: the unlocked items of @p account's entry, in @p unlocked. False with
-    // @p failure when the default collection is missing or locked, or an item of the entry is
-    // in a locked keyring: writing then could leave two items for one entry.
-    bool prepareWrite(const QString &account, QStringList *unlocked, Error *failure)
+    // The default collection, to write into: false with @p failure when there is none.
+    bool haveCollection(Error *failure)
     {
         if (!defaultCollection(failure))
             return false;
@@ -525,6 +549,16 @@ struct SecretServiceCall
             *failure = noDefaultCollection();
             return false;
         }
+        return true;
+    }
+
+    // Before a write: the unlocked items of @p account's entry, in @p unlocked. False with
+    // @p failure when the default collection is missing or locked, or an item of the entry is
+    // in a locked keyring: writing then could leave two items for one entry.
+    bool prepareWrite(const QString &account, QStringList *unlocked, Error *failure)
+    {
+        if (!haveCollection(failure))
+            return false;
         QStringList locked;
         bool isLocked = false;
         if (!find(account, unlocked, &locked, failure, &isLocked))
@@ -582,12 +616,14 @@ SecretServiceOutcome writeItem(Call &call, const QString &account, const QByteAr
 
 // A migration's step: an entry already there is reported, never replaced; otherwise one item
 // is written and read back from the path the provider gave it.
+// With @p knownAbsent (a survey found no item for the account), the search is skipped.
 SecretServiceOutcome placeItem(Call &call, const QString &providerId, const QString &account,
-                               const QByteArray &secret)
+                               const QByteArray &secret, bool knownAbsent)
 {
     SecretServiceOutcome outcome;
     QStringList unlocked;
-    if (!call.prepareWrite(account, &unlocked, &outcome.error))
+    if (knownAbsent ? !call.haveCollection(&outcome.error)
+                    : !call.prepareWrite(account, &unlocked, &outcome.error))
         return outcome;
     if (!unlocked.isEmpty()) {
         if (call.secretOf(unlocked, account, &outcome.secret, &outcome.error))
@@ -606,6 +642,56 @@ SecretServiceOutcome placeItem(Call &call, const QString &providerId, const QStr
     if (!secretsEqual(back, secret))
         outcome.error = verifyFailed(call.backend(), providerId);
     wipeSecret(back);
+    return outcome;
+}
+
+// Which of @p accounts have no item at all, in a few round trips for any number of keys: every
+// item under our service name (both forms the attribute names take), then their attributes.
+// Anything unusual (a locked collection or item, an error, a great many items) answers nothing,
+// and each write searches for itself as usual.
+SecretServiceOutcome surveyItems(Call &call, const QStringList &accounts)
+{
+    SecretServiceOutcome outcome;
+    Error failure;
+    if (!call.defaultCollection(&failure) || call.collection.isEmpty())
+        return outcome;
+    std::unique_ptr<Reply[]> replies = call.together(
+        {searchAll("service"), searchAll("server"), lockedPropertyOf(call.collection)});
+    QStringList unlocked;
+    QStringList locked;
+    bool isLocked = true;
+    if (!replies[0].value || !replies[1].value || !call.lockedFrom(replies[2], &isLocked, &failure)
+        || isLocked)
+        return outcome;
+    pathsFrom(replies[0].value, &unlocked, &locked);
+    pathsFrom(replies[1].value, &unlocked, &locked);
+    constexpr qsizetype mostItems = 2000;
+    if (!locked.isEmpty() || unlocked.size() > mostItems)
+        return outcome;
+    std::vector<MethodCall> calls;
+    for (const QString &item : std::as_const(unlocked))
+        calls.push_back(attributesOf(item.toUtf8()));
+    std::unique_ptr<Reply[]> attributes = call.together(calls);
+    QSet<QString> present;
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        if (!attributes[i].value)
+            return outcome;
+        GVariant *value = nullptr;
+        g_variant_get(attributes[i].value, "(v)", &value);
+        GVariantIter iter;
+        g_variant_iter_init(&iter, value);
+        const gchar *key = nullptr;
+        const gchar *text = nullptr;
+        while (g_variant_iter_next(&iter, "{&s&s}", &key, &text)) {
+            if (!qstrcmp(key, "account") || !qstrcmp(key, "username") || !qstrcmp(key, "user"))
+                present.insert(QString::fromUtf8(text));
+        }
+        g_variant_unref(value);
+    }
+    for (const QString &account : accounts) {
+        if (!present.contains(account))
+            outcome.absent << account;
+    }
     return outcome;
 }
 
@@ -852,6 +938,7 @@ void KeychainBackend::write(const QString &providerId, const QByteArray &secret,
                             Done done)
 {
     const QString account = keychainAccount(providerId, m_profile);
+    m_absent.remove(account);
     runOnWorker(
         [account, secret](Call &call) {
             Outcome outcome = writeItem(call, account, secret);
@@ -865,9 +952,11 @@ void KeychainBackend::writeIfAbsent(const QString &providerId, const QByteArray 
                                     QObject *context, PlaceDone done)
 {
     const QString account = keychainAccount(providerId, m_profile);
+    // What a survey learnt holds for one write: after it, the entry is ours.
+    const bool knownAbsent = m_absent.remove(account);
     runOnWorker(
-        [providerId, account, secret](Call &call) {
-            Outcome outcome = placeItem(call, providerId, account, secret);
+        [providerId, account, secret, knownAbsent](Call &call) {
+            Outcome outcome = placeItem(call, providerId, account, secret, knownAbsent);
             call.backend();
             return outcome;
         },
@@ -878,6 +967,7 @@ void KeychainBackend::writeIfAbsent(const QString &providerId, const QByteArray 
 void KeychainBackend::remove(const QString &providerId, QObject *context, Done done)
 {
     const QString account = keychainAccount(providerId, m_profile);
+    m_absent.remove(account);
     runOnWorker(
         [account](Call &call) {
             Outcome outcome = removeItems(call, account);
@@ -885,6 +975,25 @@ void KeychainBackend::remove(const QString &providerId, QObject *context, Done d
             return outcome;
         },
         context, [done](const Outcome &outcome) { done(outcome.error); });
+}
+
+void KeychainBackend::surveyBeforeWrites(const QStringList &providerIds, QObject *context,
+                                         std::function<void()> done)
+{
+    QStringList accounts;
+    for (const QString &id : providerIds)
+        accounts << keychainAccount(id, m_profile);
+    m_absent.clear();
+    runOnWorker([accounts](Call &call) { return surveyItems(call, accounts); }, context,
+                [this, done](const Outcome &outcome) {
+                    m_absent = QSet<QString>(outcome.absent.cbegin(), outcome.absent.cend());
+                    done();
+                });
+}
+
+void KeychainBackend::forgetSurvey()
+{
+    m_absent.clear();
 }
 
 bool KeychainBackend::canUnlock() const

@@ -83,6 +83,7 @@ Migrator::~Migrator() = default;
 
 void Migrator::finish(std::shared_ptr<Run> run)
 {
+    m_store.keychain().forgetSurvey();
     const MigrationReport report = run->report;
     const Done done = run->done;
     postTo(this, [done, report] { done(report); });
@@ -130,7 +131,11 @@ void Migrator::begin(std::shared_ptr<Run> run, void (Migrator::*next)(std::share
             run->report.error = status.reason;
             return self->finish(run);
         }
-        (self.data()->*next)(run);
+        if (run->kind != Run::Kind::Migrate || run->options.dryRun)
+            return (self.data()->*next)(run);
+        // Which keys have no entry at all, asked once: their writes need not search first.
+        self->m_store.keychain().surveyBeforeWrites(
+            run->ids, self, [self, run, next] { (self.data()->*next)(run); });
     });
 }
 

@@ -46,4 +46,17 @@ void SecretBackend::writeIfAbsent(const QString &providerId, const QByteArray &s
         });
 }
 
+void SecretBackend::surveyBeforeWrites(const QStringList &providerIds, QObject *context,
+                                       std::function<void()> done)
+{
+    Q_UNUSED(providerIds)
+    QMetaObject::invokeMethod(
+        context,
+        [context = QPointer<QObject>(context), done = std::move(done)] {
+            if (context)
+                done();
+        },
+        Qt::QueuedConnection);
+}
+
 } // namespace Choragen

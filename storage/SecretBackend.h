@@ -114,6 +114,14 @@ public:
     /// the item just written).
     virtual void writeIfAbsent(const QString &providerId, const QByteArray &secret,
                                QObject *context, PlaceDone done);
+
+    /// Before writeIfAbsent() of many keys (a migration): the backend may find out in one
+    /// question which of @p providerIds have no entry yet, so that their writeIfAbsent() need
+    /// not search first. What it learns holds until forgetSurvey() or the next call for that
+    /// entry. @p done comes when it is done; a survey that fails only means no shortcut.
+    virtual void surveyBeforeWrites(const QStringList &providerIds, QObject *context,
+                                    std::function<void()> done);
+    virtual void forgetSurvey() { }
 };
 
 } // namespace Choragen

@@ -4,6 +4,7 @@
 #include "TestSupport.h"
 
 #include <QDir>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -127,6 +128,50 @@ private Q_SLOTS:
             = choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), ours);
         QVERIFY2(set.exitCode == 0, set.err.constData());
         verifyOneFullItem(account, ours);
+    }
+
+    // A migration asks once which keys have no entry: an entry another client wrote, under any
+    // of the three names, still counts, and is neither duplicated nor overwritten.
+    void migrationFindsWhatOthersWrote_data() { othersKeyIsReadAndRewrittenAsOne_data(); }
+
+    void migrationFindsWhatOthersWrote()
+    {
+        QFETCH(QString, writer);
+        const auto store = [&](const QString &account, const QByteArray &key) {
+            if (writer == QLatin1String("keytar"))
+                return clientSet(Client::Keytar, account, key);
+            if (writer == QLatin1String("napi"))
+                return clientSet(Client::NapiKeyring, account, key);
+            if (writer == QLatin1String("python keyring"))
+                return clientSet(Client::PythonKeyring, account, key);
+            return secretToolStore({QStringLiteral("server"), QStringLiteral("choragen"),
+                                    QStringLiteral("user"), account, QStringLiteral("type"),
+                                    QStringLiteral("plaintext")},
+                                   key);
+        };
+        if (writer == QLatin1String("keytar") || writer == QLatin1String("napi"))
+            requireKeytar();
+        const QString same = QStringLiteral("anthropic");
+        const QString different = QStringLiteral("google");
+        const QString nobodys = QStringLiteral("openai");
+        QVERIFY(store(same + QStringLiteral("-api-key"), fakeKey(same)));
+        QVERIFY(store(different + QStringLiteral("-api-key"), fakeKey(different, 5)));
+        writeConfig(m_dir->path(), configWithKeys({same, different, nobodys}));
+
+        const Run migrate = choragen(at({QStringLiteral("--migrate")}));
+        QCOMPARE(migrate.exitCode, 1);
+        QVERIFY2(migrate.err.contains("google"), migrate.err.constData());
+        // Theirs, as they wrote it: one item each, the different key kept in the file.
+        QCOMPARE(keychainItems(same + QStringLiteral("-api-key")).size(), 1);
+        const auto theirs = keychainItems(different + QStringLiteral("-api-key"));
+        QCOMPARE(theirs.size(), 1);
+        QStringList attributes;
+        for (auto it = theirs.first().cbegin(); it != theirs.first().cend(); ++it)
+            attributes << it.key() << it.value();
+        QVERIFY(secretToolLookupBy(attributes) == fakeKey(different, 5));
+        const QJsonObject left = keysInConfig(readConfig(m_dir->path()));
+        QCOMPARE(left.keys(), QStringList {different});
+        verifyOneFullItem(nobodys + QStringLiteral("-api-key"), fakeKey(nobodys));
     }
 
     void oneItemAfterAnySequenceOfWrites()
