@@ -6,7 +6,6 @@
 
 #include "../support/TestSupport.h"
 
-#include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -26,21 +25,6 @@ QProcessEnvironment windowEnvironment()
     env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
     env.insert(u"QT_LOGGING_RULES"_s, u"choragen.ui.debug=true"_s);
     return env;
-}
-
-// Reads the process's standard error into @p err until it holds @p text, the process ends, or
-// 30 s pass.
-bool waitForError(QProcess &process, QString &err, const QString &text)
-{
-    process.setReadChannel(QProcess::StandardError);
-    const QDeadlineTimer deadline(30000);
-    while (!err.contains(text) && !deadline.hasExpired()) {
-        if (!process.waitForReadyRead(200) && process.state() == QProcess::NotRunning)
-            break;
-        err += QString::fromLocal8Bit(process.readAllStandardError());
-    }
-    err += QString::fromLocal8Bit(process.readAllStandardError());
-    return err.contains(text);
 }
 
 QStringList neededLibraries(const QString &binary)
@@ -121,7 +105,8 @@ private Q_SLOTS:
         process.start(m_choragen, {u"--project"_s, project.path(), u"--profile"_s, u"work"_s});
         QVERIFY(process.waitForStarted());
         QString err;
-        QVERIFY2(waitForError(process, err, u"showing the settings window"_s), qPrintable(err));
+        QVERIFY2(TestSupport::waitForStandardError(process, err, u"showing the settings window"_s),
+                 qPrintable(err));
 
         const QString proc = u"/proc/%1/"_s.arg(process.processId());
         QCOMPARE(QFileInfo(proc + u"exe"_s).canonicalFilePath(),
@@ -255,7 +240,8 @@ private Q_SLOTS:
         process.setProcessEnvironment(windowEnvironment());
         process.start(m_settings, {u"--migrate"_s, u"--project"_s, project.path()});
         QString err;
-        QVERIFY2(waitForError(process, err, u"showing the migration wizard"_s), qPrintable(err));
+        QVERIFY2(TestSupport::waitForStandardError(process, err, u"showing the migration wizard"_s),
+                 qPrintable(err));
         process.terminate();
         QVERIFY(process.waitForFinished(30000));
         err += QString::fromLocal8Bit(process.readAllStandardError());
