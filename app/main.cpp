@@ -7,28 +7,12 @@
 #include <csignal>
 #include <exception>
 
-#if defined(CHORAGEN_WINDOW_MODULE)
-#include "WindowLoader.h"
-#elif defined(CHORAGEN_HAVE_UI)
-#include "GuiMain.h"
+#ifdef CHORAGEN_HAVE_UI
+#include "Display.h"
+#include "SettingsLauncher.h"
 #endif
 
 namespace {
-
-#ifdef CHORAGEN_HAVE_UI
-// A window needs a display; over SSH or in CI there is none, and Qt would abort with a
-// platform-plugin error. Say so and show the status instead.
-bool hasDisplay()
-{
-#if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
-    return !qEnvironmentVariableIsEmpty("DISPLAY")
-        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
-#else
-    return true;
-#endif
-}
-#endif
 
 QStringList argumentsOf(int argc, char **argv)
 {
@@ -52,41 +36,32 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Choragen"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CHORAGEN_VERSION));
 
-    const QStringList arguments = argumentsOf(argc, argv);
-    Invocation invocation;
-    QString applicationDir;
-    {
-        // QCommandLineParser wants an application object for --version and --help.
-        QCoreApplication probe(argc, argv);
-        invocation = parseArguments(arguments);
-        applicationDir = QCoreApplication::applicationDirPath();
-    }
+    // The one application object: --help names the program through it, and commands run in it.
+    // The window is another executable, so this process never needs a QApplication.
+    QCoreApplication app(argc, argv);
+    Invocation invocation = parseArguments(argumentsOf(argc, argv));
     if (invocation.action == Invocation::Action::Exit)
         return checkStandardOutput(invocation.exitCode);
 
     if (invocation.action == Invocation::Action::Window) {
 #ifdef CHORAGEN_HAVE_UI
-        if (hasDisplay()) {
-#ifdef CHORAGEN_WINDOW_MODULE
+        if (Choragen::hasDisplay()) {
             QString error;
-            const int code = Choragen::runWindowModule(argc, argv, invocation.projectDir,
-                                                       invocation.profile, applicationDir, error);
+            const int code
+                = Choragen::startSettingsWindow(QCoreApplication::applicationDirPath(),
+                                                invocation.projectDir, invocation.profile, error);
             if (code >= 0)
                 return code;
             printErr(QStringLiteral("choragen: error: %1.\nReinstall Choragen to get the window "
                                     "back; the commands work without it (choragen --help).\n")
                          .arg(error));
             return 1;
-#else
-            return Choragen::runWindow(argc, argv, invocation.projectDir, invocation.profile);
-#endif
         }
         printErr(QStringLiteral("choragen: no display (DISPLAY and WAYLAND_DISPLAY are unset), "
                                 "so no settings window; showing config:status instead.\n"));
 #endif
         invocation.command = QStringLiteral("config:status");
     }
-    QCoreApplication app(argc, argv);
     int code = 1;
     try {
         code = runCommand(invocation);

@@ -22,8 +22,9 @@ if sh tests/support/keytar-fixture.sh "$build/test-clients"; then
     keytar="--keytar $build/test-clients"
 fi
 
+# `choragen` with no command becomes choragen-settings, built with it when the window is.
 window=""
-if [ -f "$build/app/choragen-window.so" ] || [ -f "$build/ui/libchoragen_ui.a" ]; then
+if [ -x "$build/app/choragen-settings" ]; then
     window="--with-window"
 fi
 # shellcheck disable=SC2086

@@ -36,16 +36,17 @@ MigrationWizard *Launcher::wizard() const
     return m_window->migrationWizard();
 }
 
-bool Launcher::isFirstRunCandidate() const
+bool Launcher::isWizardCandidate() const
 {
     return m_model->configError().ok() && !m_model->fileKeyProviders().isEmpty()
-        && m_store.configuredMode() != StorageMode::File;
+        && (m_start == Start::MigrationWizard || m_store.configuredMode() != StorageMode::File);
 }
 
-void Launcher::start()
+void Launcher::start(Start how)
 {
+    m_start = how;
     m_model->refresh();
-    if (!isFirstRunCandidate()) {
+    if (!isWizardCandidate()) {
         m_decided = true;
         showSettings();
         return;
@@ -65,9 +66,9 @@ void Launcher::decide()
     if (m_decided || !status)
         return;
     m_decided = true;
-    qCDebug(lcUi) << "first run: keys in the file; keychain" << status->backend
+    qCDebug(lcUi) << "keys in the file; keychain" << status->backend
                   << (status->available ? "usable" : "unusable");
-    if (status->available && isFirstRunCandidate())
+    if (status->available && isWizardCandidate())
         showWizard();
     else
         showSettings();
@@ -76,6 +77,7 @@ void Launcher::decide()
 void Launcher::showWizard()
 {
     m_offeredWizard = true;
+    qCDebug(lcUi) << "showing the migration wizard";
     if (!m_window->isVisible()) {
         // Until the settings window shows, closing the wizard must not end the application.
         m_restoreQuitOnLastWindowClosed = QApplication::quitOnLastWindowClosed();
@@ -87,6 +89,7 @@ void Launcher::showWizard()
 void Launcher::showSettings()
 {
     if (!m_window->isVisible()) {
+        qCDebug(lcUi) << "showing the settings window";
         m_window->show();
         m_window->raise();
         m_window->activateWindow();

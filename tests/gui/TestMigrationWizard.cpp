@@ -248,11 +248,35 @@ private Q_SLOTS:
         QCOMPARE(wizard()->foundProviders().size(), 3);
     }
 
+    // choragen-settings --migrate: the wizard also for a project that chose to keep its keys in
+    // the file, and closing it changes nothing of that choice.
+    void migrationStartOpensWizardAlsoWhenKeysKeptInFile()
+    {
+        m_project->writeConfig(
+            R"({"credentialStorage": "file", "providers": {"openai": {"apiKey": "sk-FAKE-x"}}})");
+        launch(Launcher::Start::MigrationWizard);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard() && wizard()->isVisible(), 10000);
+        QVERIFY(m_launcher->offeredWizard());
+        QCOMPARE(wizard()->foundProviders(), QStringList({u"openai"_s}));
+        wizard()->button(MigrationWizard::NotNowButton)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(m_launcher->settingsWindow()->isVisible(), 5000);
+        QCOMPARE(m_project->storageMode(), std::optional(StorageMode::File));
+    }
+
+    // Nothing to move: the settings window at once, decided before the keychain answers.
+    void migrationStartWithoutKeysShowsSettingsWindow()
+    {
+        m_project->writeConfig(R"({"credentialStorage": "keychain"})");
+        launch(Launcher::Start::MigrationWizard);
+        QVERIFY(m_launcher->settingsWindow()->isVisible());
+        QVERIFY(!m_launcher->offeredWizard());
+    }
+
 private:
-    void launch()
+    void launch(Launcher::Start how = Launcher::Start::FirstRun)
     {
         m_launcher = std::make_unique<Launcher>(*m_store);
-        m_launcher->start();
+        m_launcher->start(how);
     }
     // A new window over the same store: the store (and its keychain jobs) lives as long as the
     // process does in the application, too.

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -295,6 +296,70 @@ private Q_SLOTS:
 
         QVERIFY(!status.isEmpty());
         QCOMPARE(statusField(status, "TracerPid"), QByteArray("0"));
+        QCOMPARE(limitsSayNoCore(limits), expectHardened);
+        QCOMPARE(environReadable, !expectHardened);
+    }
+
+    // `choragen` with no command becomes choragen-settings, and exec makes a process dumpable
+    // again: the window must harden itself.
+    void windowIsHardenedWhenRunning_data()
+    {
+        binaryIsHardenedWhenRunning_data();
+    }
+    void windowIsHardenedWhenRunning()
+    {
+        QFETCH(bool, askForIt);
+        QFETCH(bool, expectHardened);
+        const QString settings = qEnvironmentVariable("CHORAGEN_SETTINGS_BINARY");
+        if (settings.isEmpty())
+            QSKIP("built without the settings window");
+        QTemporaryDir project;
+        QTemporaryDir binDir;
+        if (::geteuid() == 0)
+            QVERIFY(::chown(QFile::encodeName(project.path()).constData(), unprivilegedId,
+                            unprivilegedId)
+                    == 0);
+        // Both executables, side by side, where the unprivileged user can read and run them.
+        for (const QString &program : {choragenBinary(), settings}) {
+            const QString copy = binDir.filePath(QFileInfo(program).fileName());
+            QVERIFY(QFile::copy(program, copy));
+            QVERIFY(QFile::setPermissions(copy,
+                                          QFileDevice::ReadOwner | QFileDevice::ExeOwner
+                                              | QFileDevice::ReadOther | QFileDevice::ExeOther));
+        }
+        QVERIFY(QFile::setPermissions(binDir.path(),
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                          | QFileDevice::ExeOwner | QFileDevice::ReadOther
+                                          | QFileDevice::ExeOther));
+        QProcessEnvironment env = cleanEnvironment();
+        env.remove(QStringLiteral("CHORAGEN_HARDEN"));
+        if (askForIt)
+            env.insert(QStringLiteral("CHORAGEN_HARDEN"), QStringLiteral("1"));
+        env.insert(QStringLiteral("HOME"), project.path());
+        env.remove(QStringLiteral("XDG_RUNTIME_DIR"));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("choragen.ui.debug=true"));
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=/nonexistent"));
+        QProcess process;
+        process.setProcessEnvironment(env);
+        process.setChildProcessModifier([] {
+            if (!becomeUnprivileged())
+                ::_exit(125);
+        });
+        process.start(binDir.filePath(QStringLiteral("choragen")),
+                      {QStringLiteral("--project"), project.path()});
+        QString err;
+        const bool shown
+            = waitForStandardError(process, err, QStringLiteral("showing the settings window"));
+        const qint64 pid = process.processId();
+        const QString exe = QFileInfo(QStringLiteral("/proc/%1/exe").arg(pid)).symLinkTarget();
+        const QByteArray limits = procFile(pid, "limits");
+        const bool environReadable = sameUserCanReadEnviron(pid);
+        process.terminate();
+        QVERIFY(process.waitForFinished());
+        QVERIFY2(shown, qPrintable(err));
+        QCOMPARE(exe, binDir.filePath(QStringLiteral("choragen-settings")));
         QCOMPARE(limitsSayNoCore(limits), expectHardened);
         QCOMPARE(environReadable, !expectHardened);
     }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the Debian package from BUILD_DIR's install rules, unpacks it into a temporary root
-# and checks what a user would get: dependencies, desktop files, icon, man page, and that the
-# installed binary runs.
+# and checks what a user would get: dependencies, desktop files, icon, man pages, and that the
+# installed executables (choragen, and choragen-settings with the window) run.
 # Usage: check-deb.sh BUILD_DIR WITH_KEYCHAIN(0|1) WITH_UI(0|1)
 set -eu
 build=$1
@@ -43,19 +43,31 @@ desktop-file-validate "$root/usr/share/applications/$app.desktop" || fail "deskt
 appstreamcli validate --no-net "$root/usr/share/metainfo/$app.metainfo.xml" >/dev/null || fail "metainfo invalid"
 grep -q "config:status" "$root/usr/share/man/man1/choragen.1" || fail "man page lacks the commands"
 
+# The command line links neither QtWidgets nor QtGui, so config:* commands start without them.
+readelf -d "$root/usr/bin/choragen" | grep -E "NEEDED.*libQt6(Widgets|Gui)" \
+    && fail "/usr/bin/choragen links QtWidgets or QtGui; the window belongs in choragen-settings"
 if [ "$with_ui" = 1 ]; then
-    # The window is a module the command line loads only to show it; the executable itself
-    # must not link the widget libraries, so config:* commands start without them.
-    module=$(find "$root" -name choragen-window.so)
-    [ -n "$module" ] || fail "the package lacks the window module choragen-window.so"
-    echo "window module: /${module#"$root"/}"
-    readelf -d "$root/usr/bin/choragen" | grep -q "NEEDED.*libQt6Widgets" \
-        && fail "/usr/bin/choragen links QtWidgets; the window belongs in the module"
-    # The installed window opens (offscreen, no keychain session) and stays up until stopped.
+    # The window is an executable of its own, beside the command line, which starts it.
+    for file in usr/bin/choragen-settings usr/share/man/man1/choragen-settings.1; do
+        [ -f "$root/$file" ] || fail "the package lacks /$file"
+    done
+    readelf -d "$root/usr/bin/choragen-settings" | grep -q "NEEDED.*libQt6Widgets" \
+        || fail "/usr/bin/choragen-settings does not link QtWidgets"
+    grep -q "^Exec=choragen-settings" "$root/usr/share/applications/$app.desktop" \
+        || fail "the desktop file does not start choragen-settings"
+    "$root/usr/bin/choragen-settings" --version | grep -q "^choragen-settings [0-9]" \
+        || fail "installed choragen-settings --version"
+    # `choragen` with no command becomes the installed window (offscreen, no keychain session),
+    # which stays up until stopped.
     status=0
     env QT_QPA_PLATFORM=offscreen DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent \
+        QT_LOGGING_RULES="choragen.ui.debug=true" \
         timeout 5 "$root/usr/bin/choragen" --project "$work" >"$work/window.log" 2>&1 || status=$?
     [ "$status" = 124 ] || { cat "$work/window.log" >&2; fail "the installed window exited $status"; }
+    grep -q "showing the settings window" "$work/window.log" \
+        || { cat "$work/window.log" >&2; fail "the installed window did not show"; }
+else
+    [ -e "$root/usr/bin/choragen-settings" ] && fail "a build without the window ships choragen-settings"
 fi
 
 "$root/usr/bin/choragen" --version | grep -q "^choragen [0-9]" || fail "installed --version"

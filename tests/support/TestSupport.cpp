@@ -9,6 +9,7 @@
 #include <QDBusReply>
 #include <QDBusVariant>
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -381,6 +382,19 @@ bool secretServiceRunning()
     process.waitForFinished(30000);
     return process.exitStatus() == QProcess::NormalExit
         && !process.readAllStandardError().contains("not activate");
+}
+
+bool waitForStandardError(QProcess &process, QString &err, const QString &text)
+{
+    process.setReadChannel(QProcess::StandardError);
+    const QDeadlineTimer deadline(30000);
+    while (!err.contains(text) && !deadline.hasExpired()) {
+        if (!process.waitForReadyRead(200) && process.state() == QProcess::NotRunning)
+            break;
+        err += QString::fromLocal8Bit(process.readAllStandardError());
+    }
+    err += QString::fromLocal8Bit(process.readAllStandardError());
+    return err.contains(text);
 }
 
 } // namespace TestSupport

@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
+#include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -97,5 +98,9 @@ QString gitCommitAll(const QString &workDir, const QString &message);
 
 /// True when a Secret Service answers on the session bus (make test provides one).
 bool secretServiceRunning();
+
+/// Reads @p process's standard error into @p err until it holds @p text, the process ends, or
+/// 30 s pass; true when it holds @p text. For a program that stays up, such as the window.
+bool waitForStandardError(QProcess &process, QString &err, const QString &text);
 
 } // namespace TestSupport
