@@ -2,6 +2,7 @@
 
 #include "ExposureWarnings.h"
 #include "Icons.h"
+#include "KeychainFix.h"
 #include "MigrationWizard.h"
 #include "Migrator.h"
 #include "ProviderListModel.h"
@@ -307,7 +308,7 @@ void SettingsWindow::updateHeader()
     const bool canUnlock = status && !status->available
         && status->reason.code == ErrorCode::KeychainLocked && store.keychain().canUnlock();
     const auto fixFor = [&](const Error &problem) {
-        return canUnlock ? keychainUnlockFix(status->backend) : keychainFix(problem);
+        return canUnlock ? keychainUnlockFix(status->backend) : fixForKeychainError(problem);
     };
 
     if (const Error configError = m_model.configError(); !configError.ok()) {
