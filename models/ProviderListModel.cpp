@@ -1,9 +1,10 @@
 #include "ProviderListModel.h"
 
 #include "KeychainNaming.h"
-
+#include "PostTo.h"
 #include "Secret.h"
 
+#include <QPointer>
 #include <QTimer>
 
 namespace Choragen {
@@ -335,39 +336,53 @@ QStringList ProviderListModel::fileKeyProviders() const
     return m_configError.ok() ? m_store.config().apiKeyProviders() : QStringList();
 }
 
-Error ProviderListModel::setProfile(const QString &profile)
+void ProviderListModel::setProfile(const QString &profile, QObject *context,
+                                   std::function<void(const Error &error)> done)
 {
-    if (!profile.isEmpty() && !isValidProfileName(profile))
-        return Error::make(ErrorCode::InvalidInput,
-                           tr("A profile name is 1-32 of a-z, 0-9, '-', '_' and '.', starting "
-                              "with a letter or digit."));
-    // One try, no wait: this runs on the UI thread, and another writer holds the lock only for
-    // a read-compare-write.
-    const auto change = [&](ConfigFile &config, bool &changed) {
+    if (!profile.isEmpty() && !isValidProfileName(profile)) {
+        const Error invalid = Error::make(
+            ErrorCode::InvalidInput,
+            tr("A profile name is 1-32 of a-z, 0-9, '-', '_' and '.', starting with a letter or "
+               "digit."));
+        postTo(context, [done = std::move(done), invalid] { done(invalid); });
+        return;
+    }
+    const auto change = [profile](ConfigFile &config, bool &changed) {
         changed = config.keyProfile() != profile;
         config.setKeyProfile(profile);
         return Error::none();
     };
-    Error error = updateConfig(m_store.configPath(), change, 0);
-    if (!error.ok())
-        return error;
-    // The project's own choice from now on, also over a --profile given at start.
-    m_store.setProfileOverride(QString());
-    refresh();
-    return Error::none();
+    // On the UI thread: another writer's lock is waited for from the event loop.
+    updateConfigLater(
+        m_store.configPath(), this, change,
+        [this, context = QPointer<QObject>(context), done = std::move(done)](const Error &error) {
+            if (error.ok()) {
+                // The project's own choice from now on, also over a --profile
+                // given at start.
+                m_store.setProfileOverride(QString());
+                refresh();
+            }
+            if (context)
+                done(error);
+        });
 }
 
-Error ProviderListModel::keepKeysInFile()
+void ProviderListModel::keepKeysInFile(QObject *context,
+                                       std::function<void(const Error &error)> done)
 {
-    // One try, no wait: this runs on the UI thread.
     const auto change = [](ConfigFile &config, bool &changed) {
         changed = config.storageMode() != std::optional(StorageMode::File);
         config.setStorageMode(StorageMode::File);
         return Error::none();
     };
-    Error error = updateConfig(m_store.configPath(), change, 0);
-    m_store.reload();
-    return error;
+    // On the UI thread: another writer's lock is waited for from the event loop.
+    updateConfigLater(
+        m_store.configPath(), this, change,
+        [this, context = QPointer<QObject>(context), done = std::move(done)](const Error &error) {
+            m_store.reload();
+            if (context)
+                done(error);
+        });
 }
 
 } // namespace Choragen

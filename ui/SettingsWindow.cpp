@@ -279,16 +279,22 @@ void SettingsWindow::switchProfile(const QString &text)
         profile.clear();
     if (profile == m_model.profile())
         return;
-    const Error error = m_model.setProfile(profile);
-    if (!error.ok()) {
-        // The typed text is not repeated: it could be a key pasted into the wrong field.
-        m_messageLabel->setText(error.text());
+    // Until the config records it (another process may hold the file's lock for a moment), the
+    // box shows the new name and takes no other.
+    m_profileComboBox->setEnabled(false);
+    m_model.setProfile(profile, this, [this, profile](const Error &error) {
+        m_profileComboBox->setEnabled(true);
+        if (!error.ok()) {
+            // The typed text is not repeated: it could be a key pasted into the wrong field.
+            m_messageLabel->setText(error.text());
+        } else {
+            m_messageLabel->setText(profile.isEmpty()
+                                        ? tr("Using the default key profile.")
+                                        : tr("Using the key profile \"%1\".").arg(profile));
+        }
         updateProfileBox();
-        return;
-    }
-    m_messageLabel->setText(profile.isEmpty() ? tr("Using the default key profile.")
-                                              : tr("Using the key profile \"%1\".").arg(profile));
-    updateProfileBox();
+        updateHeader();
+    });
 }
 
 void SettingsWindow::updateHeader()
