@@ -260,34 +260,15 @@ void ProviderListModel::save(int row, const QByteArray &secret)
 {
     if (row < 0 || row >= m_rows.size() || isPending(row))
         return;
-    m_rows[row].message.clear();
-    m_rows[row].messageKind = MessageKind::None;
-    const quint64 ticket = startPending(row, RowState::Saving);
+    const quint64 ticket = startChange(row, RowState::Saving);
     const Provider provider = m_rows.at(row).provider;
     m_store.store(provider, secret, std::nullopt, this,
                   [this, id = provider.id, ticket](const StoreResult &result) {
-                      Row *entry = rowFor(id, ticket);
-                      if (!entry)
-                          return;
-                      if (!result.error.ok()) {
-                          entry->message = result.error.text();
-                          entry->messageKind = MessageKind::Error;
-                          entry->state = RowState::Ready;
-                          entry->waiting = false;
-                          changed(id);
-                          checkSettled();
-                          return;
-                      }
-                      QStringList lines;
-                      lines << (result.location == KeyLocation::Keychain
-                                    ? tr("Saved in the keychain.")
-                                    : tr("Saved in the config file, unencrypted."));
-                      lines << result.warnings;
-                      entry->message = lines.join(QLatin1Char('\n'));
-                      entry->messageKind
-                          = result.warnings.isEmpty() ? MessageKind::Success : MessageKind::Warning;
-                      // Read back what is now effective; the row stays Saving until then.
-                      lookUp(rowOf(id), true);
+                      finishChange(id, ticket, result.error,
+                                   result.location == KeyLocation::Keychain
+                                       ? tr("Saved in the keychain.")
+                                       : tr("Saved in the config file, unencrypted."),
+                                   result.warnings);
                   });
 }
 
@@ -295,40 +276,47 @@ void ProviderListModel::remove(int row)
 {
     if (row < 0 || row >= m_rows.size() || isPending(row))
         return;
-    m_rows[row].message.clear();
-    m_rows[row].messageKind = MessageKind::None;
-    const quint64 ticket = startPending(row, RowState::Removing);
+    const quint64 ticket = startChange(row, RowState::Removing);
     const Provider provider = m_rows.at(row).provider;
     m_store.remove(
         provider, std::nullopt, this, [this, id = provider.id, ticket](const RemoveResult &result) {
-            Row *entry = rowFor(id, ticket);
-            if (!entry)
-                return;
-            if (!result.error.ok()) {
-                entry->message = result.error.text();
-                entry->messageKind = MessageKind::Error;
-                entry->state = RowState::Ready;
-                entry->waiting = false;
-                changed(id);
-                checkSettled();
-                return;
-            }
-            QStringList lines;
-            if (result.removedFrom.isEmpty()) {
-                lines << tr("There was no stored key to remove.");
-            } else {
-                QStringList places;
-                for (KeyLocation location : result.removedFrom)
-                    places << (location == KeyLocation::Keychain ? tr("the keychain")
-                                                                 : tr("the config file"));
-                lines << tr("Removed from %1.").arg(places.join(tr(" and ")));
-            }
-            lines << result.warnings;
-            entry->message = lines.join(QLatin1Char('\n'));
-            entry->messageKind
-                = result.warnings.isEmpty() ? MessageKind::Success : MessageKind::Warning;
-            lookUp(rowOf(id), true);
+            QStringList places;
+            for (KeyLocation location : result.removedFrom)
+                places << (location == KeyLocation::Keychain ? tr("the keychain")
+                                                             : tr("the config file"));
+            finishChange(id, ticket, result.error,
+                         places.isEmpty() ? tr("There was no stored key to remove.")
+                                          : tr("Removed from %1.").arg(places.join(tr(" and "))),
+                         result.warnings);
         });
+}
+
+quint64 ProviderListModel::startChange(int row, RowState state)
+{
+    m_rows[row].message.clear();
+    m_rows[row].messageKind = MessageKind::None;
+    return startPending(row, state);
+}
+
+void ProviderListModel::finishChange(const QString &providerId, quint64 ticket, const Error &error,
+                                     const QString &outcome, const QStringList &warnings)
+{
+    Row *entry = rowFor(providerId, ticket);
+    if (!entry)
+        return;
+    if (!error.ok()) {
+        entry->message = error.text();
+        entry->messageKind = MessageKind::Error;
+        entry->state = RowState::Ready;
+        entry->waiting = false;
+        changed(providerId);
+        checkSettled();
+        return;
+    }
+    entry->message = (QStringList {outcome} + warnings).join(QLatin1Char('\n'));
+    entry->messageKind = warnings.isEmpty() ? MessageKind::Success : MessageKind::Warning;
+    // Read back what is now effective; the row stays Saving or Removing until then.
+    lookUp(rowOf(providerId), true);
 }
 
 QStringList ProviderListModel::fileKeyProviders() const

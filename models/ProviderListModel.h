@@ -110,6 +110,12 @@ private:
     void probe();
     void lookUp(int row, bool keepState);
     quint64 startPending(int row, RowState state);
+    // Save and Remove: the row's last message goes, and it is pending in @p state.
+    quint64 startChange(int row, RowState state);
+    // Their answer: @p outcome (what was done) and @p warnings become the row's message and it
+    // reads what is now effective, or @p error is shown and the row is ready again.
+    void finishChange(const QString &providerId, quint64 ticket, const Error &error,
+                      const QString &outcome, const QStringList &warnings);
     Row *rowFor(const QString &providerId, quint64 ticket);
     void changed(const QString &providerId);
     void checkSettled();
