@@ -1,9 +1,10 @@
 #include "ProviderListModel.h"
 
 #include "KeychainNaming.h"
-
+#include "PostTo.h"
 #include "Secret.h"
 
+#include <QPointer>
 #include <QTimer>
 
 namespace Choragen {
@@ -259,34 +260,15 @@ void ProviderListModel::save(int row, const QByteArray &secret)
 {
     if (row < 0 || row >= m_rows.size() || isPending(row))
         return;
-    m_rows[row].message.clear();
-    m_rows[row].messageKind = MessageKind::None;
-    const quint64 ticket = startPending(row, RowState::Saving);
+    const quint64 ticket = startChange(row, RowState::Saving);
     const Provider provider = m_rows.at(row).provider;
     m_store.store(provider, secret, std::nullopt, this,
                   [this, id = provider.id, ticket](const StoreResult &result) {
-                      Row *entry = rowFor(id, ticket);
-                      if (!entry)
-                          return;
-                      if (!result.error.ok()) {
-                          entry->message = result.error.text();
-                          entry->messageKind = MessageKind::Error;
-                          entry->state = RowState::Ready;
-                          entry->waiting = false;
-                          changed(id);
-                          checkSettled();
-                          return;
-                      }
-                      QStringList lines;
-                      lines << (result.location == KeyLocation::Keychain
-                                    ? tr("Saved in the keychain.")
-                                    : tr("Saved in the config file, unencrypted."));
-                      lines << result.warnings;
-                      entry->message = lines.join(QLatin1Char('\n'));
-                      entry->messageKind
-                          = result.warnings.isEmpty() ? MessageKind::Success : MessageKind::Warning;
-                      // Read back what is now effective; the row stays Saving until then.
-                      lookUp(rowOf(id), true);
+                      finishChange(id, ticket, result.error,
+                                   result.location == KeyLocation::Keychain
+                                       ? tr("Saved in the keychain.")
+                                       : tr("Saved in the config file, unencrypted."),
+                                   result.warnings);
                   });
 }
 
@@ -294,40 +276,47 @@ void ProviderListModel::remove(int row)
 {
     if (row < 0 || row >= m_rows.size() || isPending(row))
         return;
-    m_rows[row].message.clear();
-    m_rows[row].messageKind = MessageKind::None;
-    const quint64 ticket = startPending(row, RowState::Removing);
+    const quint64 ticket = startChange(row, RowState::Removing);
     const Provider provider = m_rows.at(row).provider;
     m_store.remove(
         provider, std::nullopt, this, [this, id = provider.id, ticket](const RemoveResult &result) {
-            Row *entry = rowFor(id, ticket);
-            if (!entry)
-                return;
-            if (!result.error.ok()) {
-                entry->message = result.error.text();
-                entry->messageKind = MessageKind::Error;
-                entry->state = RowState::Ready;
-                entry->waiting = false;
-                changed(id);
-                checkSettled();
-                return;
-            }
-            QStringList lines;
-            if (result.removedFrom.isEmpty()) {
-                lines << tr("There was no stored key to remove.");
-            } else {
-                QStringList places;
-                for (KeyLocation location : result.removedFrom)
-                    places << (location == KeyLocation::Keychain ? tr("the keychain")
-                                                                 : tr("the config file"));
-                lines << tr("Removed from %1.").arg(places.join(tr(" and ")));
-            }
-            lines << result.warnings;
-            entry->message = lines.join(QLatin1Char('\n'));
-            entry->messageKind
-                = result.warnings.isEmpty() ? MessageKind::Success : MessageKind::Warning;
-            lookUp(rowOf(id), true);
+            QStringList places;
+            for (KeyLocation location : result.removedFrom)
+                places << (location == KeyLocation::Keychain ? tr("the keychain")
+                                                             : tr("the config file"));
+            finishChange(id, ticket, result.error,
+                         places.isEmpty() ? tr("There was no stored key to remove.")
+                                          : tr("Removed from %1.").arg(places.join(tr(" and "))),
+                         result.warnings);
         });
+}
+
+quint64 ProviderListModel::startChange(int row, RowState state)
+{
+    m_rows[row].message.clear();
+    m_rows[row].messageKind = MessageKind::None;
+    return startPending(row, state);
+}
+
+void ProviderListModel::finishChange(const QString &providerId, quint64 ticket, const Error &error,
+                                     const QString &outcome, const QStringList &warnings)
+{
+    Row *entry = rowFor(providerId, ticket);
+    if (!entry)
+        return;
+    if (!error.ok()) {
+        entry->message = error.text();
+        entry->messageKind = MessageKind::Error;
+        entry->state = RowState::Ready;
+        entry->waiting = false;
+        changed(providerId);
+        checkSettled();
+        return;
+    }
+    entry->message = (QStringList {outcome} + warnings).join(QLatin1Char('\n'));
+    entry->messageKind = warnings.isEmpty() ? MessageKind::Success : MessageKind::Warning;
+    // Read back what is now effective; the row stays Saving or Removing until then.
+    lookUp(rowOf(providerId), true);
 }
 
 QStringList ProviderListModel::fileKeyProviders() const
@@ -335,39 +324,53 @@ QStringList ProviderListModel::fileKeyProviders() const
     return m_configError.ok() ? m_store.config().apiKeyProviders() : QStringList();
 }
 
-Error ProviderListModel::setProfile(const QString &profile)
+void ProviderListModel::setProfile(const QString &profile, QObject *context,
+                                   std::function<void(const Error &error)> done)
 {
-    if (!profile.isEmpty() && !isValidProfileName(profile))
-        return Error::make(ErrorCode::InvalidInput,
-                           tr("A profile name is 1-32 of a-z, 0-9, '-', '_' and '.', starting "
-                              "with a letter or digit."));
-    // One try, no wait: this runs on the UI thread, and another writer holds the lock only for
-    // a read-compare-write.
-    const auto change = [&](ConfigFile &config, bool &changed) {
+    if (!profile.isEmpty() && !isValidProfileName(profile)) {
+        const Error invalid = Error::make(
+            ErrorCode::InvalidInput,
+            tr("A profile name is 1-32 of a-z, 0-9, '-', '_' and '.', starting with a letter or "
+               "digit."));
+        postTo(context, [done = std::move(done), invalid] { done(invalid); });
+        return;
+    }
+    const auto change = [profile](ConfigFile &config, bool &changed) {
         changed = config.keyProfile() != profile;
         config.setKeyProfile(profile);
         return Error::none();
     };
-    Error error = updateConfig(m_store.configPath(), change, 0);
-    if (!error.ok())
-        return error;
-    // The project's own choice from now on, also over a --profile given at start.
-    m_store.setProfileOverride(QString());
-    refresh();
-    return Error::none();
+    // On the UI thread: another writer's lock is waited for from the event loop.
+    updateConfigLater(
+        m_store.configPath(), this, change,
+        [this, context = QPointer<QObject>(context), done = std::move(done)](const Error &error) {
+            if (error.ok()) {
+                // The project's own choice from now on, also over a --profile
+                // given at start.
+                m_store.setProfileOverride(QString());
+                refresh();
+            }
+            if (context)
+                done(error);
+        });
 }
 
-Error ProviderListModel::keepKeysInFile()
+void ProviderListModel::keepKeysInFile(QObject *context,
+                                       std::function<void(const Error &error)> done)
 {
-    // One try, no wait: this runs on the UI thread.
     const auto change = [](ConfigFile &config, bool &changed) {
         changed = config.storageMode() != std::optional(StorageMode::File);
         config.setStorageMode(StorageMode::File);
         return Error::none();
     };
-    Error error = updateConfig(m_store.configPath(), change, 0);
-    m_store.reload();
-    return error;
+    // On the UI thread: another writer's lock is waited for from the event loop.
+    updateConfigLater(
+        m_store.configPath(), this, change,
+        [this, context = QPointer<QObject>(context), done = std::move(done)](const Error &error) {
+            m_store.reload();
+            if (context)
+                done(error);
+        });
 }
 
 } // namespace Choragen

@@ -5,6 +5,7 @@
 
 #include <QAbstractListModel>
 
+#include <functional>
 #include <optional>
 
 namespace Choragen {
@@ -71,16 +72,20 @@ public:
 
     // Providers whose key is in the config file in plain text.
     QStringList fileKeyProviders() const;
-    // Records `credentialStorage: "file"`, so the first-run wizard stops asking. Never waits for
-    // the config lock: while another process holds it, the error is LockBusy.
-    Error keepKeysInFile();
+    // Records `credentialStorage: "file"`, so the first-run wizard stops asking. Never blocks on
+    // the config lock: while another process holds it, the change waits for it from the event
+    // loop (updateConfigLater(), up to configLockTimeoutMs). @p done gets the result later,
+    // unless @p context is gone by then.
+    void keepKeysInFile(QObject *context, std::function<void(const Error &error)> done);
 
     // The key profile in use; empty for the default.
     QString profile() const { return m_store.profile(); }
     // Records @p profile (empty: the default) as the project's `keyProfile` and looks every key
-    // up again in it; rows reload asynchronously. Keys of other profiles are not touched. Never
-    // waits for the config lock: while another process holds it, the error is LockBusy.
-    Error setProfile(const QString &profile);
+    // up again in it; rows reload asynchronously. Keys of other profiles are not touched. Waits
+    // for the config lock like keepKeysInFile(), never blocking; @p done gets the result later
+    // (an invalid name too), unless @p context is gone by then.
+    void setProfile(const QString &profile, QObject *context,
+                    std::function<void(const Error &error)> done);
 
     int waitingDelayMs() const { return m_waitingDelayMs; }
     void setWaitingDelayMs(int ms) { m_waitingDelayMs = ms; }
@@ -105,6 +110,12 @@ private:
     void probe();
     void lookUp(int row, bool keepState);
     quint64 startPending(int row, RowState state);
+    // Save and Remove: the row's last message goes, and it is pending in @p state.
+    quint64 startChange(int row, RowState state);
+    // Their answer: @p outcome (what was done) and @p warnings become the row's message and it
+    // reads what is now effective, or @p error is shown and the row is ready again.
+    void finishChange(const QString &providerId, quint64 ticket, const Error &error,
+                      const QString &outcome, const QStringList &warnings);
     Row *rowFor(const QString &providerId, quint64 ticket);
     void changed(const QString &providerId);
     void checkSettled();

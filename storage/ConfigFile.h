@@ -1,5 +1,10 @@
 #pragma once
 
+// Beside the model, what every user of a config needs: the lock, the locked update, and the
+// error for key-like values in places this app does not read.
+#include "ConfigLock.h"
+#include "ConfigUpdate.h"
+#include "ConfigValidation.h"
 #include "Error.h"
 #include "Provider.h"
 
@@ -11,12 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <functional>
-#include <memory>
 #include <optional>
-
-class QLockFile;
-class QObject;
 
 namespace Choragen {
 
@@ -39,7 +39,8 @@ public:
     explicit ConfigFile(QString path);
 
     /// The config path for @p projectDir, or, when it is empty, for the nearest ancestor of
-    /// @p workingDir that has a `.choragen/` folder, or else for @p workingDir itself.
+    /// @p workingDir that has a `.choragen/` folder, or else for @p workingDir itself
+    /// (locateConfigFile()).
     static QString locate(const QString &projectDir, const QString &workingDir);
 
     QString path() const { return m_path; }
@@ -102,7 +103,6 @@ public:
     QByteArray serialize() const;
 
 private:
-    Error validate(const nlohmann::ordered_json &json) const;
     Error serializeChecked(const QString &target, QByteArray &content) const;
     void tightenPermissions();
 
@@ -112,57 +112,5 @@ private:
     bool m_tighten = true;
     QStringList m_warnings;
 };
-
-/// The error for a config whose unrecognizedSecrets() is not empty: names each member path (never
-/// a value) and says where keys belong. Exit code 1; the file is left as it was.
-Error unrecognizedSecretsError(const QString &configPath, const QStringList &paths);
-
-/// The QLockFile every read-modify-write of a config file holds, for that short step only: never
-/// across a keychain call. A lock left behind by a process that died is recovered; one held by a
-/// live process makes tryAcquire() fail at once and acquire() wait, then fail.
-class ConfigLock
-{
-public:
-    explicit ConfigLock(const QString &configPath);
-    ~ConfigLock();
-    ConfigLock(const ConfigLock &) = delete;
-    ConfigLock &operator=(const ConfigLock &) = delete;
-
-    /// Creates `.choragen/` (0700) if needed and takes the lock if it is free now; never waits.
-    /// ErrorCode::LockBusy when a live process holds it.
-    Error tryAcquire();
-    /// Like tryAcquire(), but waits up to @p timeoutMs, blocking the calling thread: never call
-    /// it from the UI thread (use updateConfigLater()).
-    Error acquire(int timeoutMs = 10000);
-    void release();
-    bool isLocked() const;
-
-private:
-    QString m_configPath;
-    std::unique_ptr<QLockFile> m_lock;
-};
-
-/// Creates the folder holding @p configPath with mode 0700 if it does not exist.
-Error ensureConfigFolder(const QString &configPath);
-
-/// Edits a freshly loaded config under the lock; sets @p changed when it must be saved.
-using ConfigChange = std::function<Error(ConfigFile &config, bool &changed)>;
-
-/// How long a writer waits for another process's lock before it reports ErrorCode::LockBusy.
-constexpr int configLockTimeoutMs = 10000;
-
-/// Under the lock: load, let @p change edit the config, and save once if it returned true.
-/// Returns the first error; the file is untouched when load() or @p change fails. Waits for the
-/// lock up to @p lockTimeoutMs on the calling thread (0: one try, no wait).
-Error updateConfig(const QString &configPath, const ConfigChange &change,
-                   int lockTimeoutMs = configLockTimeoutMs);
-
-/// updateConfig() without blocking the calling thread, for the window: the lock is tried now and,
-/// while another process holds it, again from the event loop every few milliseconds, up to
-/// @p lockTimeoutMs. @p done gets the result later from the event loop of @p context's thread,
-/// once, unless @p context is gone by then. @p change must not capture locals by reference.
-void updateConfigLater(const QString &configPath, QObject *context, ConfigChange change,
-                       std::function<void(const Error &error)> done,
-                       int lockTimeoutMs = configLockTimeoutMs);
 
 } // namespace Choragen

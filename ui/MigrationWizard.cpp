@@ -6,6 +6,7 @@
 #include "ProviderListModel.h"
 #include "Secret.h"
 
+#include <QAbstractButton>
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QLabel>
@@ -361,13 +362,23 @@ void MigrationWizard::updateButtonLayout(int pageId)
 
 void MigrationWizard::keepKeysInFile()
 {
-    if (const Error error = m_model.keepKeysInFile(); !error.ok()) {
-        m_foundErrorLabel->setText(tr("Could not record the choice: %1").arg(error.text()));
-        m_foundErrorLabel->show();
-        return;
-    }
-    m_outcome = Outcome::KeptInFile;
-    QWizard::reject();
+    // Another process may hold the config file's lock for a moment: the choice lands once it is
+    // free, and cannot be made twice meanwhile.
+    QAbstractButton *keep = button(KeepInFileButton);
+    keep->setEnabled(false);
+    m_model.keepKeysInFile(this, [this, keep](const Error &error) {
+        keep->setEnabled(true);
+        if (!error.ok()) {
+            m_foundErrorLabel->setText(tr("Could not record the choice: %1").arg(error.text()));
+            m_foundErrorLabel->show();
+            return;
+        }
+        // Closed meanwhile ("Not now"): that answer stands for this run.
+        if (!isVisible())
+            return;
+        m_outcome = Outcome::KeptInFile;
+        QWizard::reject();
+    });
 }
 
 void MigrationWizard::startMigration()

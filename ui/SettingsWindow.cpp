@@ -2,6 +2,7 @@
 
 #include "ExposureWarnings.h"
 #include "Icons.h"
+#include "KeychainFix.h"
 #include "MigrationWizard.h"
 #include "Migrator.h"
 #include "ProviderListModel.h"
@@ -278,16 +279,22 @@ void SettingsWindow::switchProfile(const QString &text)
         profile.clear();
     if (profile == m_model.profile())
         return;
-    const Error error = m_model.setProfile(profile);
-    if (!error.ok()) {
-        // The typed text is not repeated: it could be a key pasted into the wrong field.
-        m_messageLabel->setText(error.text());
+    // Until the config records it (another process may hold the file's lock for a moment), the
+    // box shows the new name and takes no other.
+    m_profileComboBox->setEnabled(false);
+    m_model.setProfile(profile, this, [this, profile](const Error &error) {
+        m_profileComboBox->setEnabled(true);
+        if (!error.ok()) {
+            // The typed text is not repeated: it could be a key pasted into the wrong field.
+            m_messageLabel->setText(error.text());
+        } else {
+            m_messageLabel->setText(profile.isEmpty()
+                                        ? tr("Using the default key profile.")
+                                        : tr("Using the key profile \"%1\".").arg(profile));
+        }
         updateProfileBox();
-        return;
-    }
-    m_messageLabel->setText(profile.isEmpty() ? tr("Using the default key profile.")
-                                              : tr("Using the key profile \"%1\".").arg(profile));
-    updateProfileBox();
+        updateHeader();
+    });
 }
 
 void SettingsWindow::updateHeader()
@@ -307,7 +314,7 @@ void SettingsWindow::updateHeader()
     const bool canUnlock = status && !status->available
         && status->reason.code == ErrorCode::KeychainLocked && store.keychain().canUnlock();
     const auto fixFor = [&](const Error &problem) {
-        return canUnlock ? keychainUnlockFix(status->backend) : keychainFix(problem);
+        return canUnlock ? keychainUnlockFix(status->backend) : fixForKeychainError(problem);
     };
 
     if (const Error configError = m_model.configError(); !configError.ok()) {

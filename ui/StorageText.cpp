@@ -34,32 +34,6 @@ QString keychainProblem(const Error &reason)
     return reason.message.isEmpty() ? tr("The keychain cannot be used.") : reason.message;
 }
 
-QString keychainFix(const Error &reason)
-{
-    switch (reason.code) {
-    case ErrorCode::NoDBusSession:
-        return tr("Log in to a desktop session (or start one with dbus-run-session), then open "
-                  "this window again.");
-    case ErrorCode::NoSecretService:
-        return tr("Install and start gnome-keyring, or KeePassXC with its Secret Service "
-                  "integration turned on, then check again.");
-    case ErrorCode::KeychainLocked:
-        // The keychain's own fix names the provider to unlock: gnome-keyring, KeePassXC, KWallet.
-        if (!reason.fix.isEmpty())
-            return reason.fix;
-        return tr("Unlock it (for example the login keyring in Passwords and Keys), then check "
-                  "again.");
-    case ErrorCode::AccessDenied:
-        return tr("Allow Choragen when the keychain asks, or check the keychain's access "
-                  "settings, then check again.");
-    case ErrorCode::TimedOut:
-        return tr("It may be waiting for an unlock prompt: answer it, then check again.");
-    default:
-        break;
-    }
-    return reason.fix;
-}
-
 QString keychainUnlockFix(const QString &backend)
 {
     return tr("Press Unlock… and answer the unlock prompt of the %1; the keys load once it is "

@@ -5,6 +5,7 @@
 #include "Doctor.h"
 #include "Exposure.h"
 #include "KeychainBackend.h"
+#include "KeychainFix.h"
 #include "KeychainNaming.h"
 #include "Migrator.h"
 #include "ProjectExposure.h"
@@ -246,7 +247,7 @@ int Commands::status()
         chain[QStringLiteral("detail")]
             = keychain.available ? keychain.detail : keychain.reason.message;
         if (!keychain.available) {
-            chain[QStringLiteral("fix")] = keychain.reason.fix;
+            chain[QStringLiteral("fix")] = fixForKeychainError(keychain.reason);
             chain[QStringLiteral("reason")] = errorCodeId(keychain.reason.code);
         }
         root[QStringLiteral("keychain")] = chain;
@@ -301,7 +302,7 @@ int Commands::status()
         out += QStringLiteral("Keychain:    available (%1)\n").arg(keychain.backend);
     else
         out += QStringLiteral("Keychain:    unavailable: %1\n             fix: %2\n")
-                   .arg(keychain.reason.message, keychain.reason.fix);
+                   .arg(keychain.reason.message, fixForKeychainError(keychain.reason));
     out += u'\n';
     int idWidth = 8;
     for (const Row &row : rows)

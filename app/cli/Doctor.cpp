@@ -2,6 +2,7 @@
 
 #include "Await.h"
 #include "CredentialStore.h"
+#include "KeychainFix.h"
 #include "KeychainNaming.h"
 #include "ProjectExposure.h"
 #include "ProviderRegistry.h"
@@ -237,7 +238,7 @@ void Doctor::checkKeychain()
                                        : QStringLiteral(" (not used: this project keeps its keys "
                                                         "in the file)"));
         if (needed)
-            check.fix = status.reason.fix;
+            check.fix = fixForKeychainError(status.reason);
         m_keychainUnavailable = store.configuredMode() == StorageMode::Keychain;
         m_checks << check;
         return;

@@ -200,15 +200,18 @@ private Q_SLOTS:
     {
         QVERIFY(m_model->refresh().ok());
         QVERIFY(!m_project->storageMode());
-        QVERIFY(m_model->keepKeysInFile().ok());
+        std::optional<Error> result;
+        m_model->keepKeysInFile(this, [&](const Error &error) { result = error; });
+        QTRY_VERIFY(result.has_value());
+        QVERIFY(result->ok());
         QCOMPARE(m_project->storageMode(), std::optional(StorageMode::File));
         QVERIFY(m_project->fileKey(QStringLiteral("openai")) == openaiKey);
         QVERIFY(m_project->configBytes().contains("\"model\": \"claude\""));
     }
 
-    // Called from the window: while another process holds the config lock, the choice is
-    // refused at once rather than waited for on the UI thread.
-    void settingsNeverWaitForTheConfigLock()
+    // Called from the window: while another process holds the config lock, the choices wait for
+    // it from the event loop (never on the UI thread) and land once it is released.
+    void settingsWaitForTheConfigLockWithoutBlocking()
     {
         QVERIFY(m_model->refresh().ok());
         const QByteArray before = m_project->configBytes();
@@ -216,13 +219,35 @@ private Q_SLOTS:
         QVERIFY(other.acquire(0).ok());
         QElapsedTimer clock;
         clock.start();
-        QCOMPARE(m_model->keepKeysInFile().code, ErrorCode::LockBusy);
-        QCOMPARE(m_model->setProfile(QStringLiteral("work")).code, ErrorCode::LockBusy);
+        std::optional<Error> kept;
+        std::optional<Error> profiled;
+        m_model->keepKeysInFile(this, [&](const Error &error) { kept = error; });
+        m_model->setProfile(QStringLiteral("work"), this,
+                            [&](const Error &error) { profiled = error; });
         QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        // Neither failed at once, nor wrote past the lock.
+        QVERIFY(!kept && !profiled);
         QCOMPARE(m_project->configBytes(), before);
         other.release();
-        QVERIFY(m_model->keepKeysInFile().ok());
+        QTRY_VERIFY(kept && profiled);
+        QVERIFY2(kept->ok(), qPrintable(kept->text()));
+        QVERIFY2(profiled->ok(), qPrintable(profiled->text()));
         QCOMPARE(m_project->storageMode(), std::optional(StorageMode::File));
+        QVERIFY(m_project->configBytes().contains("\"keyProfile\": \"work\""));
+        QCOMPARE(m_store->profile(), QStringLiteral("work"));
+    }
+
+    // An invalid profile name is refused without touching the file, later like every answer.
+    void invalidProfileNameIsRefused()
+    {
+        QVERIFY(m_model->refresh().ok());
+        const QByteArray before = m_project->configBytes();
+        std::optional<Error> result;
+        m_model->setProfile(QStringLiteral("Not A Profile"), this,
+                            [&](const Error &error) { result = error; });
+        QTRY_VERIFY(result.has_value());
+        QCOMPARE(result->code, ErrorCode::InvalidInput);
+        QCOMPARE(m_project->configBytes(), before);
     }
 
     void unreadableConfigIsReported()

@@ -15,6 +15,7 @@
 #include <QComboBox>
 #include <QLineEdit>
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QDialog>
 #include <QElapsedTimer>
@@ -170,8 +171,8 @@ private Q_SLOTS:
         QTest::keyClicks(profiles->lineEdit(), u"work"_s);
         QTest::keyClick(profiles->lineEdit(), Qt::Key_Return);
         QVERIFY2(clock.elapsed() < slowMs / 2, "switching waited for the keychain");
-        // The rows read again, asynchronously.
-        QVERIFY(m_model->isPending(m_model->rowOf(u"anthropic"_s)));
+        // Once the config records the profile, the rows read again, asynchronously.
+        QTRY_VERIFY(m_model->isPending(m_model->rowOf(u"anthropic"_s)));
         QTRY_VERIFY_WITH_TIMEOUT(
             row->lineEdit()->text() == u"sk-ant-FAKE-work-profile-00000000a1"_s, 4 * slowMs);
         ticker.stop();
@@ -187,11 +188,7 @@ private Q_SLOTS:
 
     void saveDisablesRowWhilePendingAndReportsFailureInline()
     {
-        m_backend->setDelayMs(50);
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QVERIFY(showWindowOverQuickKeychain());
         ProviderRow *row = m_window->row(u"openai"_s);
         // Every row loaded, so that "the rest is not locked" below is about the save alone.
         QTRY_VERIFY(row->lineEdit()->isEnabled());
@@ -225,11 +222,7 @@ private Q_SLOTS:
     void saveWaitsForConfigLockWithoutBlocking()
     {
         m_project->writeConfig(R"({"credentialStorage": "file"})");
-        m_backend->setDelayMs(50);
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QVERIFY(showWindowOverQuickKeychain());
         ProviderRow *row = m_window->row(u"openai"_s);
         QTRY_VERIFY(row->lineEdit()->isEnabled());
 
@@ -267,6 +260,64 @@ private Q_SLOTS:
                  qPrintable(row->statusLabel()->text()));
     }
 
+    // The profile box, like Save: while another process holds the config lock, a switch is not
+    // refused but waits for the lock without blocking the window, and lands once it is released.
+    void profileSwitchWaitsForConfigLock()
+    {
+        QVERIFY(showWindowOverQuickKeychain());
+        QComboBox *profiles = m_window->profileComboBox();
+
+        HeldLock other = holdConfigLock();
+        QVERIFY(other.lock);
+        profiles->setFocus();
+        profiles->lineEdit()->selectAll();
+        QTest::keyClicks(profiles->lineEdit(), u"work"_s);
+        QTest::keyClick(profiles->lineEdit(), Qt::Key_Return);
+        QVERIFY2(other.since.elapsed() < 1000, "the switch waited for the lock on the UI thread");
+        // Not refused: the box waits for the file, which is untouched while the lock is held.
+        QVERIFY(!profiles->isEnabled());
+        QVERIFY(m_window->storageMessageLabel()->text().isEmpty());
+        QCOMPARE(m_project->configBytes(), other.before);
+
+        other.lock.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(profiles->isEnabled(), 4000);
+        QVERIFY(m_project->configBytes().contains("\"keyProfile\": \"work\""));
+        QCOMPARE(m_store->profile(), u"work"_s);
+        QCOMPARE(profiles->currentText(), u"work"_s);
+        QVERIFY2(m_window->storageMessageLabel()->text().contains(u"work"_s),
+                 qPrintable(m_window->storageMessageLabel()->text()));
+    }
+
+    // The first-run wizard's "Keep keys in file", the same way.
+    void keepKeysInFileWaitsForConfigLock()
+    {
+        m_project->writeConfig(
+            R"({"providers": {"openai": {"apiKey": "sk-FAKE-slow-legacy-0000000000c3"}}})");
+        m_backend->setDelayMs(50);
+        m_model->refresh();
+        MigrationWizard wizard(*m_model);
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        QAbstractButton *keep = wizard.button(MigrationWizard::KeepInFileButton);
+        QVERIFY(keep->isVisible() && keep->isEnabled());
+
+        HeldLock other = holdConfigLock();
+        QVERIFY(other.lock);
+        keep->click();
+        QVERIFY2(other.since.elapsed() < 1000,
+                 "Keep keys in file waited for the lock on the UI thread");
+        // Not refused: the wizard waits, and cannot be asked twice meanwhile.
+        QVERIFY(wizard.isVisible());
+        QVERIFY(!keep->isEnabled());
+        QCOMPARE(m_project->configBytes(), other.before);
+
+        other.lock.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(!wizard.isVisible(), 4000);
+        QCOMPARE(wizard.outcome(), MigrationWizard::Outcome::KeptInFile);
+        QCOMPARE(m_project->storageMode(), std::optional(StorageMode::File));
+        QVERIFY(m_project->configBytes().contains("sk-FAKE-slow-legacy-0000000000c3"));
+    }
+
     void launcherShowsWindowFirstThenWizard()
     {
         m_project->writeConfig(
@@ -284,6 +335,35 @@ private Q_SLOTS:
     }
 
 private:
+    // The window over a keychain that answers in moments, shown and active.
+    bool showWindowOverQuickKeychain()
+    {
+        m_backend->setDelayMs(50);
+        m_model->refresh();
+        m_window = std::make_unique<SettingsWindow>(*m_model);
+        m_window->show();
+        return QTest::qWaitForWindowActive(m_window.get());
+    }
+
+    // The project's config lock, held as by another live process (the window cannot tell the
+    // difference) until `lock` is reset; null if it could not be taken.
+    struct HeldLock
+    {
+        std::unique_ptr<ConfigLock> lock;
+        QByteArray before; // the config as it was when the lock was taken
+        QElapsedTimer since;
+    };
+    HeldLock holdConfigLock()
+    {
+        HeldLock held;
+        held.lock = std::make_unique<ConfigLock>(m_project->configPath());
+        if (!held.lock->acquire(0).ok())
+            held.lock.reset();
+        held.before = m_project->configBytes();
+        held.since.start();
+        return held;
+    }
+
     std::unique_ptr<Project> m_project;
     DelayedBackend *m_backend = nullptr;
     std::unique_ptr<CredentialStore> m_store;

@@ -1,4 +1,5 @@
 // The window's texts about the keychain: a locked keychain is unlocked where it lives.
+#include "KeychainFix.h"
 #include "StorageText.h"
 
 #include <QTest>
@@ -11,17 +12,20 @@ class TestStorageText : public QObject
 
 private Q_SLOTS:
     // The keychain's own fix names the provider (KeePassXC, KWallet, gnome-keyring); the window
-    // must not send a KeePassXC user to gnome-keyring's Passwords and Keys.
+    // shows it (fixForKeychainError(Error)), and must not send a KeePassXC user to
+    // gnome-keyring's Passwords and Keys.
     void lockedFixNamesTheProvider()
     {
         const Error locked = Error::make(ErrorCode::KeychainLocked,
                                          QStringLiteral("The KeePassXC Secret Service is locked."),
                                          QStringLiteral("Unlock the database in KeePassXC, then "
                                                         "try again."));
-        QVERIFY(keychainFix(locked).contains(QStringLiteral("KeePassXC")));
-        QVERIFY(!keychainFix(locked).contains(QStringLiteral("Passwords and Keys")));
-        // Without one, a generic text.
-        QVERIFY(!keychainFix(Error::make(ErrorCode::KeychainLocked, {})).isEmpty());
+        QVERIFY(fixForKeychainError(locked).contains(QStringLiteral("KeePassXC")));
+        QVERIFY(!fixForKeychainError(locked).contains(QStringLiteral("Passwords and Keys")));
+        // Without one, the text for the code, the same the command line shows.
+        QCOMPARE(fixForKeychainError(Error::make(ErrorCode::KeychainLocked, {})),
+                 fixForKeychainError(ErrorCode::KeychainLocked, 0));
+        QVERIFY(!fixForKeychainError(Error::make(ErrorCode::KeychainLocked, {})).isEmpty());
     }
 };
 
