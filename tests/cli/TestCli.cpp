@@ -23,25 +23,15 @@ const QByteArray canaryCore = "CANARY-7f3e9a1b";
 
 } // namespace
 
-class TestCli : public QObject
+class TestCli : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QString project() const { return m_dir->path(); }
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), project()} + more;
-    }
     static bool leaks(const Run &run) { return run.all().contains(canaryCore); }
 
 private Q_SLOTS:
-    void init()
-    {
-        clearKeychain();
-        m_dir = std::make_unique<QTemporaryDir>();
-    }
+    void init() { setUpKeychainProject(); }
     void cleanup() { clearKeychain(); }
 
     void helpAndVersion()
@@ -297,10 +287,7 @@ private Q_SLOTS:
     {
         writeConfig(project(),
                     R"({"providers": {"openai": {"apiKey": "sk-FAKE-CANARY-7f3e9a1b-openai"}}})");
-        QProcessEnvironment env = cleanEnvironment();
-        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
-        env.remove(QStringLiteral("DISPLAY"));
-        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), project());
+        const QProcessEnvironment env = withoutSessionBus(cleanEnvironment(), project());
         const Run migrate = choragen(at({QStringLiteral("--migrate")}), {}, env);
         QCOMPARE(migrate.exitCode, 3);
         QVERIFY(!leaks(migrate));

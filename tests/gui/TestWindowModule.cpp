@@ -1,7 +1,7 @@
 // On Linux the settings window is a module that `choragen` loads only to show it. The command
 // line must never load the widget libraries, and a missing module must be reported as such,
 // not as a crash or Qt's platform-plugin error.
-#include "TestSupport.h"
+#include "StoreFixtures.h"
 
 #include <QFile>
 #include <QProcess>

@@ -245,12 +245,7 @@ private Q_SLOTS:
 
     void cleanup() { clearKeychain(); }
 
-    void keychainCommandsNeverShowTheKey_data()
-    {
-        QTest::addColumn<QString>("profile");
-        QTest::newRow("default profile") << QString();
-        QTest::newRow("profile work") << QStringLiteral("work");
-    }
+    void keychainCommandsNeverShowTheKey_data() { profileRows(); }
 
     void keychainCommandsNeverShowTheKey()
     {

@@ -11,18 +11,11 @@
 
 using namespace TestSupport;
 
-class TestSecretServiceProviders : public QObject
+class TestSecretServiceProviders : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), m_dir->path()} + more;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -32,8 +25,8 @@ private Q_SLOTS:
 
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
-        writeConfig(m_dir->path(), R"({"credentialStorage": "keychain"})");
+        setUpProject();
+        writeConfig(project(), R"({"credentialStorage": "keychain"})");
     }
 
     void statusNamesTheProvider()

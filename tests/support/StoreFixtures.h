@@ -1,14 +1,16 @@
 #pragma once
 
+// In-process fixtures over the storage layer: a throwaway project, and waits for a keychain
+// backend's asynchronous answers. Tests only: the application itself never waits like this.
 #include "ConfigFile.h"
 #include "CredentialStore.h"
+#include "TestSupport.h"
 
 #include <QByteArray>
 #include <QDir>
-#include <QEventLoop>
-#include <QFile>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
-#include <QTimer>
+#include <QTest>
 
 #include <functional>
 #include <optional>
@@ -23,24 +25,10 @@ public:
 
     bool isValid() const { return m_dir.isValid(); }
     QString path() const { return m_dir.path(); }
-    QString configPath() const { return m_dir.filePath(QStringLiteral(".choragen/config.json")); }
+    QString configPath() const { return TestSupport::configPath(path()); }
 
-    void writeConfig(const QByteArray &json) const
-    {
-        QFile::setPermissions(m_dir.filePath(QStringLiteral(".choragen")),
-                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-        QFile file(configPath());
-        if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            file.write(json);
-        file.close();
-        file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-    }
-
-    QByteArray configBytes() const
-    {
-        QFile file(configPath());
-        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-    }
+    void writeConfig(const QByteArray &json) const { TestSupport::writeConfig(path(), json); }
+    QByteArray configBytes() const { return TestSupport::readConfig(path()); }
 
     // The plaintext key for @p providerId in the file (providers.<id>.apiKey), or empty.
     QByteArray fileKey(const QString &providerId) const
@@ -59,23 +47,24 @@ private:
     QTemporaryDir m_dir;
 };
 
-// Runs a local event loop until the asynchronous call @p start completes, or @p timeoutMs pass.
-// Tests only: the window itself never waits like this.
-template<typename T>
-std::optional<T> waitFor(const std::function<void(QObject *, std::function<void(T)>)> &start,
-                         int timeoutMs = 15000)
+// Runs @p start, which calls back once with a T, and waits up to @p timeoutMs for that answer;
+// nullopt when none came. @p start gets the context object its call must use, gone after the wait.
+template<typename T, typename Start> std::optional<T> waitFor(Start start, int timeoutMs = 15000)
 {
-    QEventLoop loop;
     std::optional<T> result;
-    start(&loop, [&](T value) {
-        result = std::move(value);
-        loop.quit();
-    });
-    if (!result) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
+    QObject context;
+    start(&context, [&result](T value) { result = std::move(value); });
+    (void)QTest::qWaitFor([&result] { return result.has_value(); }, timeoutMs);
     return result;
+}
+
+// Unsets every *_API_KEY variable, so that the developer's own keys never reach a test.
+inline void unsetProviderVariables()
+{
+    for (const QString &name : QProcessEnvironment::systemEnvironment().keys()) {
+        if (name.endsWith(QLatin1String("_API_KEY")))
+            qunsetenv(name.toLocal8Bit().constData());
+    }
 }
 
 // The keychain's entry for @p providerId: the secret, an empty optional when there is none, or an
