@@ -88,10 +88,7 @@ private Q_SLOTS:
         QVERIFY(!m_password.isEmpty());
         QVERIFY2(QFileInfo(choragenBinary()).isExecutable(), "CHORAGEN_BINARY is not set");
         KeychainBackend backend;
-        const auto written = waitFor<Error>([&](QObject *context, std::function<void(Error)> done) {
-            backend.write(u"openai"_s, openaiKey.toUtf8(), context, done);
-        });
-        QVERIFY(written && written->ok());
+        QVERIFY(writeKeychainEntry(backend, u"openai"_s, openaiKey.toUtf8()).ok());
         m_collection = defaultCollection();
         QVERIFY(!m_collection.isEmpty());
     }

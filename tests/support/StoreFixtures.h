@@ -67,6 +67,23 @@ inline void unsetProviderVariables()
     }
 }
 
+// What @p keychain answers to a read of @p providerId's entry, as it answers it (NotFound when
+// there is none); TimedOut when it does not answer.
+inline std::pair<Error, QByteArray> readKeychainEntry(SecretBackend &keychain,
+                                                      const QString &providerId)
+{
+    using Result = std::pair<Error, QByteArray>;
+    const std::optional<Result> result = waitFor<Result>([&](QObject *context,
+                                                             std::function<void(Result)> done) {
+        keychain.read(providerId, context, [done](const Error &error, const QByteArray &secret) {
+            done({error, secret});
+        });
+    });
+    if (!result)
+        return {Error::make(ErrorCode::TimedOut, QStringLiteral("test: no answer")), {}};
+    return *result;
+}
+
 // The keychain's entry for @p providerId: the secret, an empty optional when there is none, or an
 // error when the keychain could not answer.
 struct KeychainEntry
@@ -77,38 +94,50 @@ struct KeychainEntry
 
 inline KeychainEntry keychainEntry(SecretBackend &keychain, const QString &providerId)
 {
-    using Result = std::pair<Error, QByteArray>;
-    const std::optional<Result> result = waitFor<Result>([&](QObject *context,
-                                                             std::function<void(Result)> done) {
-        keychain.read(providerId, context, [done](const Error &error, const QByteArray &secret) {
-            done({error, secret});
-        });
-    });
-    if (!result)
-        return {Error::make(ErrorCode::TimedOut, QStringLiteral("test: no answer")), std::nullopt};
-    if (result->first.isNotFound())
+    const auto [error, secret] = readKeychainEntry(keychain, providerId);
+    if (error.isNotFound())
         return {Error::none(), std::nullopt};
-    if (!result->first.ok())
-        return {result->first, std::nullopt};
-    return {Error::none(), result->second};
+    if (!error.ok())
+        return {error, std::nullopt};
+    return {Error::none(), secret};
 }
 
-inline void writeKeychainEntry(SecretBackend &keychain, const QString &providerId,
-                               const QByteArray &secret)
+namespace Detail {
+
+// The error @p keychain answers a write or remove started by @p start with; TimedOut when none.
+template<typename Start> Error keychainAnswer(Start start)
 {
-    waitFor<Error>([&](QObject *context, std::function<void(Error)> done) {
-        keychain.write(providerId, secret, context, [done](const Error &error) { done(error); });
+    const std::optional<Error> answer
+        = waitFor<Error>([&](QObject *context, std::function<void(Error)> done) {
+              start(context, [done](const Error &error) { done(error); });
+          });
+    return answer ? *answer : Error::make(ErrorCode::TimedOut, QStringLiteral("test: no answer"));
+}
+
+} // namespace Detail
+
+// Writes @p secret as @p providerId's entry; the keychain's answer.
+inline Error writeKeychainEntry(SecretBackend &keychain, const QString &providerId,
+                                const QByteArray &secret)
+{
+    return Detail::keychainAnswer([&](QObject *context, SecretBackend::Done done) {
+        keychain.write(providerId, secret, context, std::move(done));
+    });
+}
+
+// Removes @p providerId's entry; the keychain's answer (NotFound when there was none).
+inline Error removeKeychainEntry(SecretBackend &keychain, const QString &providerId)
+{
+    return Detail::keychainAnswer([&](QObject *context, SecretBackend::Done done) {
+        keychain.remove(providerId, context, std::move(done));
     });
 }
 
 // Deletes our test entries from the keychain, through the store's keychain backend.
 inline void clearKeychain(SecretBackend &keychain, const QStringList &providerIds)
 {
-    for (const QString &id : providerIds) {
-        waitFor<Error>([&](QObject *context, std::function<void(Error)> done) {
-            keychain.remove(id, context, [done](const Error &error) { done(error); });
-        });
-    }
+    for (const QString &id : providerIds)
+        removeKeychainEntry(keychain, id);
 }
 
 // Every provider id the GUI tests use.
