@@ -30,8 +30,7 @@ class TestExposureWarnings : public QObject, WindowFixture
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(enterPrivateKeyringSession(),
-                 "run inside scripts/with-keyring.sh (make test does)");
+        QVERIFY2(enterPrivateKeyringSession(), TestSupport::runInPrivateKeyring);
     }
 
     void init()

@@ -34,8 +34,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         // Guard against running on someone's real keyring: make test provides a private one.
-        QVERIFY2(enterPrivateKeyringSession(),
-                 "run inside scripts/with-keyring.sh (make test does)");
+        QVERIFY2(enterPrivateKeyringSession(), TestSupport::runInPrivateKeyring);
     }
 
     void init() { setUpWithKeychain(); }

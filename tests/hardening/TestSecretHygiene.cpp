@@ -225,7 +225,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
+        QVERIFY2(secretServiceRunning(), needsSecretService);
         m_home = QDir::homePath();
         // Only a private HOME, as `make test` gives, may be scanned and must be clean.
         QVERIFY2(!qEnvironmentVariableIsEmpty("CHORAGEN_IN_KEYRING"),

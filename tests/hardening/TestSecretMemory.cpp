@@ -167,7 +167,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
+        QVERIFY2(secretServiceRunning(), needsSecretService);
         // Inherited by the commands; ignored unless they are built with AddressSanitizer. Its
         // leak check cannot run under a tracer (it would fail every command), and the rest of
         // the suite runs it.

@@ -94,10 +94,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
-    }
+    void initTestCase() { QVERIFY2(secretServiceRunning(), needsSecretService); }
 
     void init() { setUpKeychainProject(); }
 

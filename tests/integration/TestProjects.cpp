@@ -32,10 +32,7 @@ class TestProjects : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
-    }
+    void initTestCase() { QVERIFY2(secretServiceRunning(), needsSecretService); }
     void init() { clearKeychain(); }
     void cleanup() { clearKeychain(); }
 

@@ -133,6 +133,11 @@ void profileRows();
 
 /// True when a Secret Service answers on the session bus (make test provides one).
 bool secretServiceRunning();
+/// What a test of the keychain says when secretServiceRunning() is false.
+inline constexpr char needsSecretService[] = "needs the Secret Service that `make test` starts";
+/// What a test that writes to the keychain says outside the private session of
+/// scripts/with-keyring.sh, the only keyring it may write to.
+inline constexpr char runInPrivateKeyring[] = "run inside scripts/with-keyring.sh (make test does)";
 
 /// What the tests of the binary share: a fresh project folder for each test, and the command
 /// line of a command run in it. A test class derives from it and calls setUpProject() (or
