@@ -8,44 +8,24 @@
 #include "StoreFixtures.h"
 #include "TestSupport.h"
 
-#include <QFile>
-#include <QTemporaryDir>
-
 #include <memory>
 #include <optional>
 
 namespace Choragen::Test {
 
-class PolicyProject
+// A project whose store keeps keys in the in-memory keychain double.
+class PolicyProject : public Project
 {
 public:
     PolicyProject()
     {
         auto keychain = std::make_unique<DelayedBackend>(0);
         m_keychain = keychain.get();
-        m_store = std::make_unique<CredentialStore>(TestSupport::configPath(m_dir.path()),
-                                                    std::move(keychain));
+        m_store = std::make_unique<CredentialStore>(configPath(), std::move(keychain));
     }
 
-    bool isValid() const { return m_dir.isValid(); }
-    QString path() const { return m_dir.path(); }
     CredentialStore &store() { return *m_store; }
     DelayedBackend &keychain() { return *m_keychain; }
-
-    void writeConfig(const QByteArray &content) const
-    {
-        TestSupport::writeConfig(m_dir.path(), content);
-    }
-    QByteArray configBytes() const { return TestSupport::readConfig(m_dir.path()); }
-    bool configExists() const { return QFile::exists(TestSupport::configPath(m_dir.path())); }
-    // The config as the app reads it now; nullopt when it does not load.
-    std::optional<ConfigFile> config() const
-    {
-        ConfigFile config(TestSupport::configPath(m_dir.path()));
-        if (!config.load().ok())
-            return std::nullopt;
-        return config;
-    }
 
     std::optional<KeyInfo> lookup(const Provider &provider)
     {
@@ -69,7 +49,6 @@ public:
     }
 
 private:
-    QTemporaryDir m_dir;
     DelayedBackend *m_keychain = nullptr; // owned by m_store
     std::unique_ptr<CredentialStore> m_store;
 };

@@ -30,17 +30,26 @@ public:
     void writeConfig(const QByteArray &json) const { TestSupport::writeConfig(path(), json); }
     QByteArray configBytes() const { return TestSupport::readConfig(path()); }
 
+    // The config as the app reads it now; nullopt when it does not load.
+    std::optional<ConfigFile> config() const
+    {
+        ConfigFile config(configPath());
+        if (!config.load().ok())
+            return std::nullopt;
+        return config;
+    }
+
     // The plaintext key for @p providerId in the file (providers.<id>.apiKey), or empty.
     QByteArray fileKey(const QString &providerId) const
     {
-        ConfigFile config(configPath());
-        return config.load().ok() ? config.apiKey(providerId) : QByteArray();
+        const std::optional<ConfigFile> loaded = config();
+        return loaded ? loaded->apiKey(providerId) : QByteArray();
     }
 
     std::optional<StorageMode> storageMode() const
     {
-        ConfigFile config(configPath());
-        return config.load().ok() ? config.storageMode() : std::nullopt;
+        const std::optional<ConfigFile> loaded = config();
+        return loaded ? loaded->storageMode() : std::nullopt;
     }
 
 private:
