@@ -22,7 +22,7 @@ QStringList in(const QTemporaryDir &project, const QStringList &arguments)
 QJsonObject statusOf(const QTemporaryDir &project, const QStringList &more = {})
 {
     const Run run = choragen(in(project, QStringList {u"config:status"_s, u"--json"_s} + more));
-    return QJsonDocument::fromJson(run.out).object();
+    return jsonOut(run);
 }
 
 } // namespace

@@ -3,7 +3,6 @@
 // CHORAGEN_TEST_PROVIDER (and, for KeePassXC, how to lock it in CHORAGEN_TEST_LOCK).
 #include "TestSupport.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -34,10 +33,7 @@ private Q_SLOTS:
         const Run status
             = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
         QVERIFY2(status.exitCode == 0, status.err.constData());
-        const QJsonObject keychain = QJsonDocument::fromJson(status.out)
-                                         .object()
-                                         .value(QStringLiteral("keychain"))
-                                         .toObject();
+        const QJsonObject keychain = jsonOut(status).value(QStringLiteral("keychain")).toObject();
         QVERIFY(keychain.value(QStringLiteral("available")).toBool());
         QCOMPARE(keychain.value(QStringLiteral("backend")).toString(),
                  QStringLiteral("%1 Secret Service")

@@ -2,7 +2,6 @@
 // why, fails closed when the config asks for the keychain, and does not link QtKeychain.
 #include "TestSupport.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -34,7 +33,7 @@ private Q_SLOTS:
     {
         const Run run = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
         QCOMPARE(run.exitCode, 0);
-        const QJsonObject json = QJsonDocument::fromJson(run.out).object();
+        const QJsonObject json = jsonOut(run);
         QCOMPARE(json.value(QStringLiteral("storage")).toString(), QStringLiteral("file"));
         const QJsonObject keychain = json.value(QStringLiteral("keychain")).toObject();
         QCOMPARE(keychain.value(QStringLiteral("available")).toBool(), false);
