@@ -35,9 +35,10 @@ protected:
     // keychain, without the test providers' entries; tearDown() removes them again.
     void setUpWithKeychain(const QByteArray &config = {});
     // A new project holding @p config (no file when empty) and a store over @p keychain, which
-    // is left as it is.
+    // is left as it is. Both setUp…() unset the provider variables first.
     void setUp(const QByteArray &config, std::unique_ptr<SecretBackend> keychain);
-    // Drops the launcher, window, model, store and project, in that order.
+    // Drops the launcher, window, model, store and project, in that order (removing the test
+    // entries setUpWithKeychain() cleared), and unsets the provider variables a test set.
     void tearDown();
 
     // Builds the model and the window over the store and shows it, without waiting.
