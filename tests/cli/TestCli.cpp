@@ -23,25 +23,32 @@ const QByteArray canaryCore = "CANARY-7f3e9a1b";
 
 } // namespace
 
-class TestCli : public QObject
+class TestCli : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QString project() const { return m_dir->path(); }
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), project()} + more;
-    }
     static bool leaks(const Run &run) { return run.all().contains(canaryCore); }
+    // `config:set PROVIDER [--storage STORAGE]` with the canary as the key: its exit code.
+    int setCanary(const QString &providerId, const QString &storage = {}) const
+    {
+        QStringList arguments {QStringLiteral("config:set"), providerId};
+        if (!storage.isEmpty())
+            arguments << QStringLiteral("--storage") << storage;
+        return choragen(at(arguments), canary).exitCode;
+    }
+    // Runs @p arguments, the canary on stdin, on the project's config, which cannot be used: exit
+    // 4, @p why on stderr, and no sign of the canary.
+    void verifyConfigRefused(const QStringList &arguments, const QByteArray &why)
+    {
+        const Run run = choragen(at(arguments), canary);
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.err.contains(why), run.err.constData());
+        QVERIFY(!leaks(run));
+    }
 
 private Q_SLOTS:
-    void init()
-    {
-        clearKeychain();
-        m_dir = std::make_unique<QTemporaryDir>();
-    }
+    void init() { setUpKeychainProject(); }
     void cleanup() { clearKeychain(); }
 
     void helpAndVersion()
@@ -167,11 +174,7 @@ private Q_SLOTS:
 
     void setToFileAndBack()
     {
-        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"),
-                              QStringLiteral("--storage"), QStringLiteral("file")}),
-                          canary)
-                     .exitCode,
-                 0);
+        QCOMPARE(setCanary(QStringLiteral("openai"), QStringLiteral("file")), 0);
         const QJsonObject config = QJsonDocument::fromJson(readConfig(project())).object();
         QCOMPARE(config.value(QStringLiteral("credentialStorage")).toString(),
                  QStringLiteral("file"));
@@ -217,30 +220,22 @@ private Q_SLOTS:
         QVERIFY(keychain.contains(QStringLiteral("detail")));
         const QJsonArray providers = json.value(QStringLiteral("providers")).toArray();
         QCOMPARE(providers.size(), 4);
-        QMap<QString, QJsonObject> byId;
-        for (const QJsonValue &value : providers)
-            byId.insert(value.toObject().value(QStringLiteral("id")).toString(), value.toObject());
-        QCOMPARE(
-            byId.value(QStringLiteral("anthropic")).value(QStringLiteral("location")).toString(),
-            QStringLiteral("keychain"));
-        QCOMPARE(
-            byId.value(QStringLiteral("anthropic")).value(QStringLiteral("preview")).toString(),
-            QStringLiteral("sk-ant-…5e6f"));
-        QCOMPARE(byId.value(QStringLiteral("mistral")).value(QStringLiteral("location")).toString(),
-                 QStringLiteral("file"));
-        QCOMPARE(byId.value(QStringLiteral("mistral")).value(QStringLiteral("label")).toString(),
-                 QStringLiteral("Mistral"));
-        QCOMPARE(byId.value(QStringLiteral("google")).value(QStringLiteral("location")).toString(),
-                 QStringLiteral("none"));
-        QCOMPARE(byId.value(QStringLiteral("google")).value(QStringLiteral("preview")).toString(),
-                 QString());
+        const QJsonObject anthropic = providerStatus(json, QStringLiteral("anthropic"));
+        const QJsonObject mistral = providerStatus(json, QStringLiteral("mistral"));
+        const QJsonObject google = providerStatus(json, QStringLiteral("google"));
+        QCOMPARE(anthropic.value(QStringLiteral("location")).toString(),
+                 QStringLiteral("keychain"));
+        QCOMPARE(anthropic.value(QStringLiteral("preview")).toString(),
+                 QStringLiteral("sk-ant-…5e6f"));
+        QCOMPARE(mistral.value(QStringLiteral("location")).toString(), QStringLiteral("file"));
+        QCOMPARE(mistral.value(QStringLiteral("label")).toString(), QStringLiteral("Mistral"));
+        QCOMPARE(google.value(QStringLiteral("location")).toString(), QStringLiteral("none"));
+        QCOMPARE(google.value(QStringLiteral("preview")).toString(), QString());
         // The variables each provider reads; google's second is the name Choragen's agent reads.
-        QCOMPARE(byId.value(QStringLiteral("google")).value(QStringLiteral("env")).toString(),
-                 QStringLiteral("GOOGLE_API_KEY"));
-        QCOMPARE(
-            byId.value(QStringLiteral("google")).value(QStringLiteral("envFallback")).toString(),
-            QStringLiteral("GEMINI_API_KEY"));
-        QCOMPARE(byId.value(QStringLiteral("mistral")).value(QStringLiteral("env")).toString(),
+        QCOMPARE(google.value(QStringLiteral("env")).toString(), QStringLiteral("GOOGLE_API_KEY"));
+        QCOMPARE(google.value(QStringLiteral("envFallback")).toString(),
+                 QStringLiteral("GEMINI_API_KEY"));
+        QCOMPARE(mistral.value(QStringLiteral("env")).toString(),
                  QStringLiteral("MISTRAL_API_KEY"));
         const Run text = choragen(at({QStringLiteral("config:status")}));
         QVERIFY(text.out.contains("config:secure"));
@@ -269,18 +264,13 @@ private Q_SLOTS:
         const QByteArray broken
             = "{\n  \"providers\": {\"openai\": {\"apiKey\": \"sk-FAKE-CANARY-7f3e9a1b\",}}\n}\n";
         writeConfig(project(), broken);
-        const Run run = choragen(at(arguments), canary);
-        QCOMPARE(run.exitCode, 4);
-        QVERIFY2(run.err.contains("config.json:2:"), run.err.constData());
-        QVERIFY(!leaks(run));
+        verifyConfigRefused(arguments, "config.json:2:");
         QCOMPARE(readConfig(project()), broken);
     }
 
     void exportNeedsConsent()
     {
-        QCOMPARE(
-            choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), canary).exitCode,
-            0);
+        QCOMPARE(setCanary(QStringLiteral("google")), 0);
         const QByteArray before = readConfig(project());
         const Run refused = choragen(at({QStringLiteral("config:export")}));
         QCOMPARE(refused.exitCode, 2);
@@ -297,10 +287,7 @@ private Q_SLOTS:
     {
         writeConfig(project(),
                     R"({"providers": {"openai": {"apiKey": "sk-FAKE-CANARY-7f3e9a1b-openai"}}})");
-        QProcessEnvironment env = cleanEnvironment();
-        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
-        env.remove(QStringLiteral("DISPLAY"));
-        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), project());
+        const QProcessEnvironment env = withoutSessionBus(cleanEnvironment(), project());
         const Run migrate = choragen(at({QStringLiteral("--migrate")}), {}, env);
         QCOMPARE(migrate.exitCode, 3);
         QVERIFY(!leaks(migrate));
@@ -312,11 +299,7 @@ private Q_SLOTS:
 
     void conflictExitsOne()
     {
-        QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai"),
-                              QStringLiteral("--storage"), QStringLiteral("keychain")}),
-                          canary)
-                     .exitCode,
-                 0);
+        QCOMPARE(setCanary(QStringLiteral("openai"), QStringLiteral("keychain")), 0);
         // A project in keychain mode that still has a different key in its file.
         writeConfig(
             project(),
@@ -347,9 +330,7 @@ private Q_SLOTS:
 
     void exportOnTerminalAsksFirst()
     {
-        QCOMPARE(
-            choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), canary).exitCode,
-            0);
+        QCOMPARE(setCanary(QStringLiteral("google")), 0);
         const QByteArray before = readConfig(project());
         const QStringList drive {QStringLiteral(PTY_DRIVE),
                                  QStringLiteral("Type 'yes' to continue:"), QStringLiteral("no"),
@@ -486,21 +467,14 @@ private Q_SLOTS:
         for (const QStringList &arguments :
              {QStringList {QStringLiteral("config:status")},
               QStringList {QStringLiteral("--migrate")},
-              QStringList {QStringLiteral("config:set"), QStringLiteral("openai")}}) {
-            const Run run = choragen(at(arguments), canary);
-            QCOMPARE(run.exitCode, 4);
-            QVERIFY2(run.err.contains("config.json:2:3: duplicate member \"apiKey\""),
-                     run.err.constData());
-            QVERIFY(!leaks(run));
-        }
+              QStringList {QStringLiteral("config:set"), QStringLiteral("openai")}})
+            verifyConfigRefused(arguments, "config.json:2:3: duplicate member \"apiKey\"");
         QCOMPARE(readConfig(project()), ambiguous);
     }
 
     void exportRefusesAKeyThatIsNotUtf8()
     {
-        QCOMPARE(
-            choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), canary).exitCode,
-            0);
+        QCOMPARE(setCanary(QStringLiteral("google")), 0);
         // Written by another tool: the keychain holds bytes, JSON only text.
         const QByteArray notUtf8 = "sk-ant-FAKE-\xff\xfe-not-utf8";
         QVERIFY(secretToolStore(QStringLiteral("anthropic"), notUtf8));
@@ -528,9 +502,7 @@ private Q_SLOTS:
 
     void exportRefusesAnOversizedKey()
     {
-        QCOMPARE(
-            choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), canary).exitCode,
-            0);
+        QCOMPARE(setCanary(QStringLiteral("google")), 0);
         // Only another tool can store one: config:set refuses it.
         const QByteArray huge = "sk-ant-FAKE-" + QByteArray(3000, 'k');
         QVERIFY(secretToolStore(QStringLiteral("anthropic"), huge));

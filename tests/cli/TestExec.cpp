@@ -28,18 +28,12 @@ const QString childScript = QStringLiteral(
 
 } // namespace
 
-class TestExec : public QObject
+class TestExec : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QString project() const { return m_dir->filePath(QStringLiteral("project")); }
-    QString out() const { return m_dir->filePath(QStringLiteral("out")); }
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), project()} + more;
-    }
+    QString out() const { return scratchPath(QStringLiteral("out")); }
     QProcessEnvironment environment() const
     {
         QProcessEnvironment env = cleanEnvironment();
@@ -56,10 +50,8 @@ private:
 private Q_SLOTS:
     void init()
     {
-        clearKeychain();
-        m_dir = std::make_unique<QTemporaryDir>();
-        QDir(m_dir->path()).mkpath(QStringLiteral("project"));
-        QDir(m_dir->path()).mkpath(QStringLiteral("out"));
+        setUpKeychainProject(QStringLiteral("project"));
+        QDir().mkpath(out());
         writeConfig(project(), R"({"credentialStorage": "keychain"})");
     }
 
@@ -145,10 +137,7 @@ private Q_SLOTS:
 
     void unavailableKeychainStopsBeforeTheCommand()
     {
-        QProcessEnvironment env = environment();
-        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
-        env.remove(QStringLiteral("DISPLAY"));
-        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_dir->path());
+        const QProcessEnvironment env = withoutSessionBus(environment(), scratchPath());
         const Run run = execChild(env);
         QCOMPARE(run.exitCode, 3);
         QVERIFY(!run.out.contains("child-ran"));

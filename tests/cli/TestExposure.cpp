@@ -20,31 +20,7 @@ const QByteArray canaryCore = "CANARY-EXPOSED-4b7c";
 
 QByteArray configWith(const QByteArray &anthropicKey)
 {
-    return "{\"providers\": {\"anthropic\": {\"apiKey\": \"" + anthropicKey
-        + "\"}}, \"settings\": {\"ui\": {\"theme\": \"dark\"}}}";
-}
-
-QJsonObject json(const Run &run)
-{
-    return QJsonDocument::fromJson(run.out).object();
-}
-
-QJsonObject provider(const QJsonObject &status, const QString &id)
-{
-    for (const QJsonValue &value : status.value(QStringLiteral("providers")).toArray()) {
-        if (value.toObject().value(QStringLiteral("id")).toString() == id)
-            return value.toObject();
-    }
-    return {};
-}
-
-QJsonObject check(const QJsonObject &doctor, const QString &id)
-{
-    for (const QJsonValue &value : doctor.value(QStringLiteral("checks")).toArray()) {
-        if (value.toObject().value(QStringLiteral("id")).toString() == id)
-            return value.toObject();
-    }
-    return {};
+    return configWithKey(QStringLiteral("anthropic"), anthropicKey);
 }
 
 // Every keychain entry of service choragen, as secret-tool lists them (attributes only).
@@ -59,19 +35,51 @@ QByteArray keychainEntries()
 
 } // namespace
 
-class TestExposure : public QObject
+class TestExposure : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QString repo() const { return m_dir->path(); }
+    QString repo() const { return project(); }
+    using ProjectFixture::at;
     QStringList at(const QString &project, const QStringList &more) const
     {
         return QStringList {QStringLiteral("--project"), project} + more;
     }
-    QStringList at(const QStringList &more) const { return at(repo(), more); }
     static bool leaks(const Run &run) { return run.all().contains(canaryCore); }
+    Run statusJson() const
+    {
+        return choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
+    }
+    // config:status --json after a config holding the canary is written to the repository.
+    Run statusOfCanaryConfig() const
+    {
+        writeConfig(repo(), configWith(canary));
+        return statusJson();
+    }
+    Run doctorJson() const
+    {
+        return choragen(at({QStringLiteral("config:doctor"), QStringLiteral("--json")}));
+    }
+    // Whether a config:status --json report says @p providerId's key is in a commit.
+    static bool reportsCommitted(const Run &status, const QString &providerId)
+    {
+        return providerStatus(jsonOut(status), providerId)
+            .value(QStringLiteral("exposure"))
+            .toObject()
+            .value(QStringLiteral("committed"))
+            .toBool();
+    }
+    // Whether the check @p checkId passed in a config:doctor --json report.
+    static bool checkPasses(const Run &doctor, const QString &checkId)
+    {
+        return doctorCheck(jsonOut(doctor), checkId).value(QStringLiteral("ok")).toBool();
+    }
+    // The config file's "exposure" in a config:status --json report.
+    static QJsonObject fileExposure(const Run &status)
+    {
+        return jsonOut(status).value(QStringLiteral("exposure")).toObject();
+    }
 
     // No file in the work tree but the config itself may hold the canary; git's objects are
     // compressed, so a plain copy there would be one we left.
@@ -92,8 +100,7 @@ private:
 private Q_SLOTS:
     void init()
     {
-        clearKeychain();
-        m_dir = std::make_unique<QTemporaryDir>();
+        setUpKeychainProject();
         QVERIFY(gitInit(repo()));
     }
     void cleanup() { clearKeychain(); }
@@ -104,15 +111,14 @@ private Q_SLOTS:
         const QString commit = gitCommitAll(repo(), QStringLiteral("add config"));
         QVERIFY(!commit.isEmpty());
 
-        const Run status
-            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
+        const Run status = statusJson();
         QCOMPARE(status.exitCode, 0);
         QVERIFY(!leaks(status));
-        const QJsonObject file = json(status).value(QStringLiteral("exposure")).toObject();
+        const QJsonObject file = fileExposure(status);
         QCOMPARE(file.value(QStringLiteral("gitChecked")).toBool(), true);
         QCOMPARE(file.value(QStringLiteral("tracked")).toBool(), true);
         QCOMPARE(file.value(QStringLiteral("atRisk")).toBool(), true);
-        const QJsonObject exposure = provider(json(status), QStringLiteral("anthropic"))
+        const QJsonObject exposure = providerStatus(jsonOut(status), QStringLiteral("anthropic"))
                                          .value(QStringLiteral("exposure"))
                                          .toObject();
         QCOMPARE(exposure.value(QStringLiteral("committed")).toBool(), true);
@@ -129,21 +135,14 @@ private Q_SLOTS:
 
     void untrackedAndNotIgnored()
     {
-        writeConfig(repo(), configWith(canary));
-        const Run status
-            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
+        const Run status = statusOfCanaryConfig();
         QVERIFY(!leaks(status));
-        const QJsonObject file = json(status).value(QStringLiteral("exposure")).toObject();
+        const QJsonObject file = fileExposure(status);
         QCOMPARE(file.value(QStringLiteral("gitChecked")).toBool(), true);
         QCOMPARE(file.value(QStringLiteral("tracked")).toBool(), false);
         QCOMPARE(file.value(QStringLiteral("ignored")).toBool(), false);
         QCOMPARE(file.value(QStringLiteral("atRisk")).toBool(), true);
-        QCOMPARE(provider(json(status), QStringLiteral("anthropic"))
-                     .value(QStringLiteral("exposure"))
-                     .toObject()
-                     .value(QStringLiteral("committed"))
-                     .toBool(),
-                 false);
+        QCOMPARE(reportsCommitted(status, QStringLiteral("anthropic")), false);
         const Run doctor = choragen(at({QStringLiteral("config:doctor")}));
         QCOMPARE(doctor.exitCode, 1);
         QVERIFY(!leaks(doctor));
@@ -152,24 +151,16 @@ private Q_SLOTS:
 
     void ignoredFileIsNotAtRisk()
     {
-        QFile ignore(QDir(repo()).filePath(QStringLiteral(".gitignore")));
-        QVERIFY(ignore.open(QIODevice::WriteOnly));
-        ignore.write(".choragen/\n");
-        ignore.close();
+        QVERIFY(writeGitignore(repo(), ".choragen/\n"));
         gitCommitAll(repo(), QStringLiteral("ignore"));
-        writeConfig(repo(), configWith(canary));
-        const Run status
-            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
+        const Run status = statusOfCanaryConfig();
         QVERIFY(!leaks(status));
-        const QJsonObject file = json(status).value(QStringLiteral("exposure")).toObject();
+        const QJsonObject file = fileExposure(status);
         QCOMPARE(file.value(QStringLiteral("ignored")).toBool(), true);
         QCOMPARE(file.value(QStringLiteral("atRisk")).toBool(), false);
-        const Run doctor
-            = choragen(at({QStringLiteral("config:doctor"), QStringLiteral("--json")}));
+        const Run doctor = doctorJson();
         QVERIFY(!leaks(doctor));
-        QCOMPARE(
-            check(json(doctor), QStringLiteral("git-file")).value(QStringLiteral("ok")).toBool(),
-            true);
+        QCOMPARE(checkPasses(doctor, QStringLiteral("git-file")), true);
         QCOMPARE(doctor.exitCode, 0);
     }
 
@@ -201,12 +192,10 @@ private Q_SLOTS:
             = choragen(at(project, {QStringLiteral("config:doctor"), QStringLiteral("--json")}));
         QCOMPARE(doctor.exitCode, 1);
         QVERIFY(!leaks(doctor));
-        const QJsonObject history = check(json(doctor), QStringLiteral("git-history"));
+        const QJsonObject history = doctorCheck(jsonOut(doctor), QStringLiteral("git-history"));
         QCOMPARE(history.value(QStringLiteral("ok")).toBool(), false);
         QVERIFY(history.value(QStringLiteral("detail")).toString().contains(oldest));
-        QCOMPARE(
-            check(json(doctor), QStringLiteral("git-file")).value(QStringLiteral("ok")).toBool(),
-            true);
+        QCOMPARE(checkPasses(doctor, QStringLiteral("git-file")), true);
         verifyNoFileHoldsCanary(false);
     }
 
@@ -218,10 +207,9 @@ private Q_SLOTS:
                     "\"env\": \"MISTRAL_API_KEY\", \"apiKey\": \""
                         + canary + "\"}}}");
         const QString commit = gitCommitAll(repo(), QStringLiteral("add config"));
-        const Run status
-            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
+        const Run status = statusJson();
         QVERIFY(!leaks(status));
-        const QJsonObject exposure = provider(json(status), QStringLiteral("mistral"))
+        const QJsonObject exposure = providerStatus(jsonOut(status), QStringLiteral("mistral"))
                                          .value(QStringLiteral("exposure"))
                                          .toObject();
         QCOMPARE(exposure.value(QStringLiteral("committed")).toBool(), true);
@@ -256,11 +244,10 @@ private Q_SLOTS:
                           canary)
                      .exitCode,
                  0);
-        const Run doctor
-            = choragen(at({QStringLiteral("config:doctor"), QStringLiteral("--json")}));
+        const Run doctor = doctorJson();
         QCOMPARE(doctor.exitCode, 1);
         QVERIFY(!leaks(doctor));
-        const QJsonObject history = check(json(doctor), QStringLiteral("git-history"));
+        const QJsonObject history = doctorCheck(jsonOut(doctor), QStringLiteral("git-history"));
         QCOMPARE(history.value(QStringLiteral("ok")).toBool(), false);
         QVERIFY(history.value(QStringLiteral("detail")).toString().contains(leaked));
     }
@@ -276,20 +263,11 @@ private Q_SLOTS:
                                  canary);
         QCOMPARE(set.exitCode, 0);
 
-        const Run doctor
-            = choragen(at({QStringLiteral("config:doctor"), QStringLiteral("--json")}));
+        const Run doctor = doctorJson();
         QVERIFY(!leaks(doctor));
-        QCOMPARE(
-            check(json(doctor), QStringLiteral("git-history")).value(QStringLiteral("ok")).toBool(),
-            true);
-        const Run status
-            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
-        QCOMPARE(provider(json(status), QStringLiteral("anthropic"))
-                     .value(QStringLiteral("exposure"))
-                     .toObject()
-                     .value(QStringLiteral("committed"))
-                     .toBool(),
-                 false);
+        QCOMPARE(checkPasses(doctor, QStringLiteral("git-history")), true);
+        const Run status = statusJson();
+        QCOMPARE(reportsCommitted(status, QStringLiteral("anthropic")), false);
         QCOMPARE(doctor.exitCode, 0);
     }
 
@@ -305,9 +283,9 @@ private Q_SLOTS:
         QCOMPARE(status.exitCode, 0);
         QVERIFY(!leaks(status));
         QVERIFY(status.err.isEmpty());
-        const QJsonObject file = json(status).value(QStringLiteral("exposure")).toObject();
+        const QJsonObject file = fileExposure(status);
         QCOMPARE(file.value(QStringLiteral("gitChecked")).toBool(), false);
-        QVERIFY(!provider(json(status), QStringLiteral("anthropic"))
+        QVERIFY(!providerStatus(jsonOut(status), QStringLiteral("anthropic"))
                      .contains(QStringLiteral("exposure")));
         const Run doctor = choragen(at({QStringLiteral("config:doctor")}), {}, env);
         QCOMPARE(doctor.exitCode, 0);
@@ -321,17 +299,17 @@ private Q_SLOTS:
             repo(),
             "{\"providers\": {\"ollama\": {\"baseUrl\": \"http:/\u002flocalhost:11434\"}}}");
         gitCommitAll(repo(), QStringLiteral("config without keys"));
-        const Run doctor
-            = choragen(at({QStringLiteral("config:doctor"), QStringLiteral("--json")}));
+        const Run doctor = doctorJson();
         QCOMPARE(doctor.exitCode, 0);
-        const QJsonObject report = json(doctor);
+        const QJsonObject report = jsonOut(doctor);
         QCOMPARE(report.value(QStringLiteral("ok")).toBool(), true);
         for (const char *id :
              {"config-file", "permissions", "symlink", "temporaries", "keychain", "environment",
               "conflicts", "unrecognized-keys", "git-file", "git-history"})
-            QVERIFY2(check(report, QString::fromLatin1(id)).value(QStringLiteral("ok")).toBool(),
-                     id);
-        QVERIFY(check(report, QStringLiteral("keychain"))
+            QVERIFY2(
+                doctorCheck(report, QString::fromLatin1(id)).value(QStringLiteral("ok")).toBool(),
+                id);
+        QVERIFY(doctorCheck(report, QStringLiteral("keychain"))
                     .value(QStringLiteral("detail"))
                     .toString()
                     .contains(QStringLiteral("Secret Service (gnome-keyring)")));
@@ -366,9 +344,9 @@ private Q_SLOTS:
             = choragen(at({QStringLiteral("config:doctor"), QStringLiteral("--json")}), {}, env);
         QCOMPARE(doctor.exitCode, 1);
         QVERIFY(!leaks(doctor));
-        const QJsonObject report = json(doctor);
+        const QJsonObject report = jsonOut(doctor);
         QCOMPARE(report.value(QStringLiteral("ok")).toBool(), false);
-        const QJsonObject permissions = check(report, QStringLiteral("permissions"));
+        const QJsonObject permissions = doctorCheck(report, QStringLiteral("permissions"));
         QCOMPARE(permissions.value(QStringLiteral("ok")).toBool(), false);
         QVERIFY(permissions.value(QStringLiteral("detail"))
                     .toString()
@@ -376,10 +354,12 @@ private Q_SLOTS:
         QVERIFY(permissions.value(QStringLiteral("fix"))
                     .toString()
                     .contains(QStringLiteral("chmod 600")));
-        QCOMPARE(check(report, QStringLiteral("temporaries")).value(QStringLiteral("ok")).toBool(),
-                 false);
-        QCOMPARE(check(report, QStringLiteral("environment")).value(QStringLiteral("ok")).toBool(),
-                 false);
+        QCOMPARE(
+            doctorCheck(report, QStringLiteral("temporaries")).value(QStringLiteral("ok")).toBool(),
+            false);
+        QCOMPARE(
+            doctorCheck(report, QStringLiteral("environment")).value(QStringLiteral("ok")).toBool(),
+            false);
         // The doctor changes nothing: not even the permissions it found too loose.
         QVERIFY(QFile::exists(leftover.fileName()));
         QVERIFY(QFile::permissions(configPath(repo())) & QFileDevice::ReadOther);
@@ -394,10 +374,7 @@ private Q_SLOTS:
         QCOMPARE(readConfig(repo()), before);
 
         writeConfig(repo(), R"({"credentialStorage": "keychain"})");
-        QProcessEnvironment env = cleanEnvironment();
-        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
-        env.remove(QStringLiteral("DISPLAY"));
-        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), repo());
+        const QProcessEnvironment env = withoutSessionBus(cleanEnvironment(), repo());
         const Run noKeychain = choragen(at({QStringLiteral("config:doctor")}), {}, env);
         QCOMPARE(noKeychain.exitCode, 3);
         QVERIFY(noKeychain.out.contains("[PROBLEM] Keychain round trip"));

@@ -10,10 +10,10 @@
 #include "ProviderRow.h"
 #include "SecretLineEdit.h"
 #include "SettingsWindow.h"
-#include "TestSupport.h"
+#include "WindowFixture.h"
 
 // git in a temporary folder with a fixed identity.
-#include "../support/TestSupport.h"
+#include "TestSupport.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -41,46 +41,6 @@ bool save(QWidget *widget, const QString &name)
     const bool ok = widget->grab().save(path);
     std::fprintf(stderr, "%s %s\n", ok ? "wrote" : "FAILED", qUtf8Printable(path));
     return ok;
-}
-
-bool settled(ProviderListModel &model)
-{
-    if (!model.keychainStatus())
-        return false;
-    for (int row = 0; row < model.rowCount(); ++row) {
-        if (model.isPending(row))
-            return false;
-    }
-    return true;
-}
-
-bool showAndSettle(SettingsWindow &window, ProviderListModel &model)
-{
-    window.show();
-    if (!QTest::qWaitForWindowExposed(&window))
-        return false;
-    return QTest::qWaitFor([&] { return settled(model); }, 15000);
-}
-
-QPalette darkPalette()
-{
-    QPalette palette;
-    palette.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
-    palette.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
-    palette.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
-    palette.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2d, 0x31));
-    palette.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
-    palette.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
-    palette.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
-    palette.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
-    palette.setColor(QPalette::Highlight, QColor(0x3d, 0x7a, 0xd8));
-    palette.setColor(QPalette::HighlightedText, Qt::white);
-    palette.setColor(QPalette::ToolTipBase, QColor(0x35, 0x37, 0x3c));
-    palette.setColor(QPalette::ToolTipText, QColor(0xe8, 0xe8, 0xe8));
-    palette.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
-    palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
-    palette.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
-    return palette;
 }
 
 int keychainShots()

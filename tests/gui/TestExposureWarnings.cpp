@@ -5,10 +5,10 @@
 #include "MigrationWizard.h"
 #include "ProviderListModel.h"
 #include "SettingsWindow.h"
-#include "TestSupport.h"
+#include "WindowFixture.h"
 
 // The black-box helpers: git in a temporary folder with a fixed identity.
-#include "../support/TestSupport.h"
+#include "TestSupport.h"
 
 #include <QLabel>
 #include <QSignalSpy>
@@ -22,52 +22,32 @@ namespace {
 
 const QByteArray committedKey = "sk-ant-FAKE-exposed-window-00000000a1";
 
-QByteArray configWith(const QByteArray &key)
-{
-    return "{\"providers\": {\"anthropic\": {\"apiKey\": \"" + key
-        + "\"}}, \"settings\": {\"ui\": {\"theme\": \"dark\"}}}";
-}
-
 } // namespace
 
-class TestExposureWarnings : public QObject
+class TestExposureWarnings : public QObject, WindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY2(qEnvironmentVariableIsSet("CHORAGEN_IN_KEYRING"),
-                 "run inside scripts/with-keyring.sh (make test does)");
+        QVERIFY2(enterPrivateKeyringSession(), TestSupport::runInPrivateKeyring);
     }
 
     void init()
     {
-        for (const char *var : {"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOGLE_API_KEY"})
-            qunsetenv(var);
-        m_project = std::make_unique<Project>();
+        setUpWithKeychain();
         QVERIFY(TestSupport::gitInit(m_project->path()));
-        m_store = std::make_unique<CredentialStore>(m_project->configPath(),
-                                                    std::make_unique<KeychainBackend>());
-        clearKeychain(m_store->keychain(), testProviderIds());
     }
 
-    void cleanup()
-    {
-        m_window.reset();
-        m_model.reset();
-        if (m_store)
-            clearKeychain(m_store->keychain(), testProviderIds());
-        m_store.reset();
-        m_project.reset();
-    }
+    void cleanup() { tearDown(); }
 
     void committedKeyIsWarnedAbout()
     {
-        m_project->writeConfig(configWith(committedKey));
+        m_project->writeConfig(
+            TestSupport::configWithKey(QStringLiteral("anthropic"), committedKey));
         const QString commit = TestSupport::gitCommitAll(m_project->path(), QStringLiteral("add"));
         QVERIFY(!commit.isEmpty());
-        openWindow();
+        show();
 
         QLabel *label = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -91,32 +71,16 @@ private Q_SLOTS:
 
     void cleanProjectShowsNothing()
     {
-        m_project->writeConfig(configWith(committedKey));
-        QFile ignore(QDir(m_project->path()).filePath(QStringLiteral(".gitignore")));
-        QVERIFY(ignore.open(QIODevice::WriteOnly));
-        ignore.write(".choragen/\n");
-        ignore.close();
+        m_project->writeConfig(
+            TestSupport::configWithKey(QStringLiteral("anthropic"), committedKey));
+        QVERIFY(TestSupport::writeGitignore(m_project->path(), ".choragen/\n"));
         QVERIFY(!TestSupport::gitCommitAll(m_project->path(), QStringLiteral("ignore")).isEmpty());
-        openWindow();
+        show();
         QSignalSpy checked(m_window->exposureWarnings(), &ExposureWarnings::checked);
         QVERIFY(checked.wait(10000));
         QVERIFY(m_window->exposureWarnings()->warningLabels().isEmpty());
         QVERIFY(!m_window->exposureWarnings()->isVisible());
     }
-
-private:
-    void openWindow()
-    {
-        m_model = std::make_unique<ProviderListModel>(*m_store);
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
-    }
-
-    std::unique_ptr<Project> m_project;
-    std::unique_ptr<CredentialStore> m_store;
-    std::unique_ptr<ProviderListModel> m_model;
-    std::unique_ptr<SettingsWindow> m_window;
 };
 
 QTEST_MAIN(TestExposureWarnings)

@@ -7,7 +7,7 @@
 #include "SecretLineEdit.h"
 #include "SettingsWindow.h"
 #include "StorageBadge.h"
-#include "TestSupport.h"
+#include "WindowFixture.h"
 
 #include <QDBusConnection>
 #include <QLabel>
@@ -19,7 +19,7 @@ using namespace Choragen;
 using namespace Choragen::Test;
 using namespace Qt::StringLiterals;
 
-class TestFileFallback : public QObject
+class TestFileFallback : public QObject, WindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -31,27 +31,13 @@ private Q_SLOTS:
                  "run with DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent (CTest sets it)");
     }
 
-    void init()
-    {
-        qunsetenv("OPENAI_API_KEY");
-        m_project = std::make_unique<Project>();
-        m_store = std::make_unique<CredentialStore>(m_project->configPath(),
-                                                    std::make_unique<KeychainBackend>());
-    }
-
-    void cleanup()
-    {
-        m_launcher.reset();
-        m_store.reset();
-        m_project.reset();
-    }
+    void init() { setUp({}, std::make_unique<KeychainBackend>()); }
+    void cleanup() { tearDown(); }
 
     void fileBadgeGivesReasonAndFix()
     {
-        launch();
-        SettingsWindow *window = m_launcher->settingsWindow();
-        QTRY_VERIFY_WITH_TIMEOUT(window->isVisible(), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_launcher->model()->keychainStatus().has_value(), 10000);
+        SettingsWindow *window = launchAndAwaitKeychainStatus();
+        QVERIFY(window);
         QCOMPARE(window->storageBadge()->kind(), StorageBadge::Kind::File);
         QCOMPARE(window->storageBadge()->text(), u"File"_s);
         QVERIFY(window->storageDetailLabel()->text().contains(m_project->configPath()));
@@ -71,10 +57,8 @@ private Q_SLOTS:
     {
         m_project->writeConfig(
             R"({"providers": {"openai": {"apiKey": "sk-FAKE-fallback-000000000000000b2"}}})");
-        launch();
-        SettingsWindow *window = m_launcher->settingsWindow();
-        QTRY_VERIFY_WITH_TIMEOUT(window->isVisible(), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_launcher->model()->keychainStatus().has_value(), 10000);
+        SettingsWindow *window = launchAndAwaitKeychainStatus();
+        QVERIFY(window);
         QTest::qWait(100);
         QVERIFY(!m_launcher->wizard());
         QTRY_COMPARE_WITH_TIMEOUT(window->row(u"openai"_s)->badge()->text(), u"File"_s, 10000);
@@ -106,10 +90,8 @@ private Q_SLOTS:
     void keychainModeFailsClosed()
     {
         m_project->writeConfig(R"({"credentialStorage": "keychain"})");
-        launch();
-        SettingsWindow *window = m_launcher->settingsWindow();
-        QTRY_VERIFY_WITH_TIMEOUT(window->isVisible(), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_launcher->model()->keychainStatus().has_value(), 10000);
+        SettingsWindow *window = launchAndAwaitKeychainStatus();
+        QVERIFY(window);
         QCOMPARE(window->storageBadge()->kind(), StorageBadge::Kind::Error);
         QCOMPARE(window->storageBadge()->text(), u"Keychain unavailable"_s);
         QVERIFY(window->storageDetailLabel()->text().contains(u"Nothing is written to the file"_s));
@@ -121,17 +103,6 @@ private Q_SLOTS:
         QVERIFY(row->statusLabel()->isVisible());
         QVERIFY(m_project->fileKey(u"openai"_s).isEmpty());
     }
-
-private:
-    void launch()
-    {
-        m_launcher = std::make_unique<Launcher>(*m_store);
-        m_launcher->start();
-    }
-
-    std::unique_ptr<Project> m_project;
-    std::unique_ptr<CredentialStore> m_store;
-    std::unique_ptr<Launcher> m_launcher;
 };
 
 QTEST_MAIN(TestFileFallback)

@@ -1,5 +1,6 @@
 #include "Icons.h"
 #include "StorageBadge.h"
+#include "WindowFixture.h"
 
 #include <QApplication>
 #include <QImage>
@@ -8,20 +9,9 @@
 #include <QTest>
 
 using namespace Choragen;
+using namespace Choragen::Test;
 
 namespace {
-
-QPalette darkPalette()
-{
-    QPalette palette;
-    palette.setColor(QPalette::Window, QColor(0x20, 0x22, 0x25));
-    palette.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
-    palette.setColor(QPalette::Base, QColor(0x17, 0x18, 0x1a));
-    palette.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
-    palette.setColor(QPalette::Button, QColor(0x2c, 0x2e, 0x32));
-    palette.setColor(QPalette::ButtonText, QColor(0xee, 0xee, 0xee));
-    return palette;
-}
 
 QPalette lightPalette()
 {

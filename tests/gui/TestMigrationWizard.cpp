@@ -6,11 +6,12 @@
 #include "ProviderRow.h"
 #include "SettingsWindow.h"
 #include "StorageBadge.h"
-#include "TestSupport.h"
+#include "WindowFixture.h"
 
 #include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
+#include <QJsonObject>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
@@ -23,65 +24,26 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QByteArray anthropicKey = "sk-ant-FAKE-wizard-0000000000000a1";
-const QByteArray openaiKey = "sk-FAKE-wizard-0000000000000000b2";
-const QByteArray googleKey = "AIzaFAKE-wizard-000000000000000c3";
-
-// What Choragen's own settings page writes.
-const QByteArray legacyConfig = R"({
-  "providers": {
-    "anthropic": {
-      "apiKey": "sk-ant-FAKE-wizard-0000000000000a1"
-    },
-    "openai": {
-      "apiKey": "sk-FAKE-wizard-0000000000000000b2"
-    },
-    "google": {
-      "apiKey": "AIzaFAKE-wizard-000000000000000c3"
-    },
-    "ollama": {
-      "baseUrl": "localhost:11434"
-    }
-  },
-  "settings": {
-    "ui": {
-      "theme": "dark"
-    }
-  }
-})";
+// What Choragen's own settings page writes: three keys and a local server that needs none.
+const QByteArray legacyConfig = TestSupport::settingsPageConfig();
+const QJsonObject legacyKeys = TestSupport::keysInConfig(legacyConfig);
+const QByteArray anthropicKey = legacyKeys.value(u"anthropic"_s).toString().toUtf8();
+const QByteArray openaiKey = legacyKeys.value(u"openai"_s).toString().toUtf8();
+const QByteArray googleKey = legacyKeys.value(u"google"_s).toString().toUtf8();
 
 } // namespace
 
-class TestMigrationWizard : public QObject
+class TestMigrationWizard : public QObject, WindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY2(qEnvironmentVariableIsSet("CHORAGEN_IN_KEYRING"),
-                 "run inside scripts/with-keyring.sh (make test does)");
+        QVERIFY2(enterPrivateKeyringSession(), TestSupport::runInPrivateKeyring);
     }
 
-    void init()
-    {
-        for (const char *var : {"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOGLE_API_KEY"})
-            qunsetenv(var);
-        m_project = std::make_unique<Project>();
-        m_project->writeConfig(legacyConfig);
-        m_store = std::make_unique<CredentialStore>(m_project->configPath(),
-                                                    std::make_unique<KeychainBackend>());
-        clearKeychain(m_store->keychain(), testProviderIds());
-    }
-
-    void cleanup()
-    {
-        m_launcher.reset();
-        if (m_store)
-            clearKeychain(m_store->keychain(), testProviderIds());
-        m_store.reset();
-        m_project.reset();
-    }
+    void init() { setUpWithKeychain(legacyConfig); }
+    void cleanup() { tearDown(); }
 
     void wizardOnLaunchForLegacyConfig()
     {
@@ -171,7 +133,8 @@ private Q_SLOTS:
         QVERIFY(!bytes.contains(anthropicKey));
         QVERIFY(!bytes.contains(openaiKey));
         QVERIFY(bytes.contains("\"theme\": \"dark\""));
-        QVERIFY(bytes.contains("\"baseUrl\": \"localhost:11434\""));
+        const QByteArray server = "\"baseUrl\": \"" + TestSupport::settingsPageServerUrl() + '"';
+        QVERIFY(bytes.contains(server));
 
         // Finish: the settings window shows where each key is now.
         wizard()->button(QWizard::FinishButton)->click();
@@ -273,11 +236,6 @@ private Q_SLOTS:
     }
 
 private:
-    void launch(Launcher::Start how = Launcher::Start::FirstRun)
-    {
-        m_launcher = std::make_unique<Launcher>(*m_store);
-        m_launcher->start(how);
-    }
     // A new window over the same store: the store (and its keychain jobs) lives as long as the
     // process does in the application, too.
     void relaunch()
@@ -287,10 +245,6 @@ private:
         launch();
     }
     MigrationWizard *wizard() const { return m_launcher ? m_launcher->wizard() : nullptr; }
-
-    std::unique_ptr<Project> m_project;
-    std::unique_ptr<CredentialStore> m_store;
-    std::unique_ptr<Launcher> m_launcher;
 };
 
 QTEST_MAIN(TestMigrationWizard)

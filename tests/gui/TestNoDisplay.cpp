@@ -1,6 +1,6 @@
 // `choragen` with no command and no display says so in one line and prints config:status,
 // instead of dying with Qt's platform-plugin error.
-#include "TestSupport.h"
+#include "StoreFixtures.h"
 
 #include <QProcess>
 #include <QStandardPaths>

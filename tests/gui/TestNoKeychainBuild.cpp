@@ -6,7 +6,7 @@
 #include "ProviderRow.h"
 #include "SettingsWindow.h"
 #include "StorageBadge.h"
-#include "TestSupport.h"
+#include "StoreFixtures.h"
 
 #include <QLabel>
 #include <QPushButton>

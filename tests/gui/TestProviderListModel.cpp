@@ -2,7 +2,7 @@
 #include "DelayedBackend.h"
 #include "ProviderListModel.h"
 #include "Secret.h"
-#include "TestSupport.h"
+#include "WindowFixture.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -29,7 +29,7 @@ const QByteArray legacyConfig = R"({
 
 } // namespace
 
-class TestProviderListModel : public QObject
+class TestProviderListModel : public QObject, WindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -37,24 +37,13 @@ private Q_SLOTS:
 
     void init()
     {
-        for (const char *var : {"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOGLE_API_KEY",
-                                "MISTRAL_API_KEY", "GROQ_API_KEY"})
-            qunsetenv(var);
-        m_project = std::make_unique<Project>();
-        m_project->writeConfig(legacyConfig);
         auto backend = std::make_unique<DelayedBackend>(10);
         m_backend = backend.get();
-        m_store = std::make_unique<CredentialStore>(m_project->configPath(), std::move(backend));
+        setUp(legacyConfig, std::move(backend));
         m_model = std::make_unique<ProviderListModel>(*m_store);
     }
 
-    void cleanup()
-    {
-        m_model.reset();
-        m_store.reset();
-        m_project.reset();
-        qunsetenv("GOOGLE_API_KEY");
-    }
+    void cleanup() { tearDown(); }
 
     void rowPerBuiltInAndDeclaredProvider()
     {
@@ -261,10 +250,7 @@ private Q_SLOTS:
     }
 
 private:
-    std::unique_ptr<Project> m_project;
-    DelayedBackend *m_backend = nullptr;
-    std::unique_ptr<CredentialStore> m_store;
-    std::unique_ptr<ProviderListModel> m_model;
+    DelayedBackend *m_backend = nullptr; // owned by m_store
 };
 
 QTEST_GUILESS_MAIN(TestProviderListModel)

@@ -5,7 +5,7 @@
 #include "SecretLineEdit.h"
 #include "SettingsWindow.h"
 #include "StorageBadge.h"
-#include "TestSupport.h"
+#include "WindowFixture.h"
 
 #include <QAction>
 #include <QApplication>
@@ -27,46 +27,24 @@ const QString mistralKey = u"FAKE-mistral-window-00000000000c3"_s;
 
 } // namespace
 
-class TestSettingsWindow : public QObject
+class TestSettingsWindow : public QObject, WindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         // Guard against running on someone's real keyring: make test provides a private one.
-        QVERIFY2(qEnvironmentVariableIsSet("CHORAGEN_IN_KEYRING"),
-                 "run inside scripts/with-keyring.sh (make test does)");
+        QVERIFY2(enterPrivateKeyringSession(), TestSupport::runInPrivateKeyring);
     }
 
-    void init()
-    {
-        for (const char *var : {"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOGLE_API_KEY",
-                                "GEMINI_API_KEY", "MISTRAL_API_KEY"})
-            qunsetenv(var);
-        m_project = std::make_unique<Project>();
-        m_store = std::make_unique<CredentialStore>(m_project->configPath(),
-                                                    std::make_unique<KeychainBackend>());
-        clearKeychain(m_store->keychain(), testProviderIds());
-    }
-
-    void cleanup()
-    {
-        m_window.reset();
-        m_model.reset();
-        if (m_store)
-            clearKeychain(m_store->keychain(), testProviderIds());
-        m_store.reset();
-        m_project.reset();
-        qunsetenv("ANTHROPIC_API_KEY");
-        qunsetenv("GEMINI_API_KEY");
-    }
+    void init() { setUpWithKeychain(); }
+    void cleanup() { tearDown(); }
 
     void titleAndRowPerProviderIncludingCustom()
     {
         m_project->writeConfig(R"({"providers": {"mistral": {"label": "Mistral",
                                                               "env": "MISTRAL_API_KEY"}}})");
-        open();
+        QVERIFY(open());
         QCOMPARE(m_window->windowTitle(), u"Choragen Settings"_s);
         QStringList ids;
         for (ProviderRow *row : m_window->rows())
@@ -93,7 +71,7 @@ private Q_SLOTS:
         m_project->writeConfig(R"({"credentialStorage": "keychain",
                                    "providers": {"openai": {"apiKey": "sk-FAKE-window-0000000000000000b2"}}})");
         writeKeychainEntry(m_store->keychain(), u"anthropic"_s, anthropicKey.toUtf8());
-        open();
+        QVERIFY(open());
         QCOMPARE(m_window->storageBadge()->kind(), StorageBadge::Kind::Keychain);
         // Names the provider really answering (the test session runs gnome-keyring).
         QCOMPARE(m_window->storageBadge()->text(), u"Keychain (gnome-keyring Secret Service)"_s);
@@ -116,7 +94,7 @@ private Q_SLOTS:
     {
         m_project->writeConfig(R"({"providers": {"ollama": {"baseUrl": "localhost:11434"},
                                                   "openai": {"apiKey": "sk-FAKE-window-0000000000000000b2"}}})");
-        open();
+        QVERIFY(open());
         ProviderRow *row = m_window->row(u"ollama"_s);
         QVERIFY(row);
         QCOMPARE(badgeText(u"ollama"_s), u"No key needed"_s);
@@ -130,7 +108,7 @@ private Q_SLOTS:
     void geminiVariableIsNamedWhenItSuppliesTheKey()
     {
         qputenv("GEMINI_API_KEY", "AIzaFAKE-from-gemini-env-0000000000");
-        open();
+        QVERIFY(open());
         QCOMPARE(m_window->row(u"google"_s)->badge()->text(), u"Environment: GEMINI_API_KEY"_s);
     }
 
@@ -138,7 +116,7 @@ private Q_SLOTS:
     {
         writeKeychainEntry(m_store->keychain(), u"anthropic"_s, anthropicKey.toUtf8());
         qputenv("ANTHROPIC_API_KEY", "sk-ant-FAKE-from-env-000000000000d4");
-        open();
+        QVERIFY(open());
         ProviderRow *row = m_window->row(u"anthropic"_s);
         QCOMPARE(row->badge()->kind(), StorageBadge::Kind::Environment);
         QCOMPARE(row->badge()->text(), u"Environment: ANTHROPIC_API_KEY"_s);
@@ -152,7 +130,7 @@ private Q_SLOTS:
     void saveWritesToKeychainAndRemoveDeletes()
     {
         m_project->writeConfig(R"({"credentialStorage": "keychain", "theme": "dark"})");
-        open();
+        QVERIFY(open());
         ProviderRow *row = m_window->row(u"openai"_s);
         row->lineEdit()->setText(QString());
         QTest::keyClicks(row->lineEdit(), openaiKey);
@@ -169,9 +147,7 @@ private Q_SLOTS:
         // A keychain entry is shared by every project: Remove asks first, and Cancel keeps it.
         row->removeButton()->click();
         QMessageBox *box = row->removeConfirmation();
-        QVERIFY(box);
-        QTRY_VERIFY(box->isVisible());
-        QVERIFY(box->informativeText().contains(u"every project"_s));
+        QVERIFY(asks(box, u"every project"_s));
         box->button(QMessageBox::Cancel)->click();
         QTRY_VERIFY(!row->removeConfirmation());
         QVERIFY(keychainEntry(m_store->keychain(), u"openai"_s).secret == openaiKey.toUtf8());
@@ -192,7 +168,7 @@ private Q_SLOTS:
     {
         m_project->writeConfig(
             R"({"providers": {"openai": {"apiKey": "sk-FAKE-window-0000000000000000b2"}}})");
-        open();
+        QVERIFY(open());
         ProviderRow *row = m_window->row(u"openai"_s);
         QCOMPARE(row->badge()->text(), u"File"_s);
         row->removeButton()->click();
@@ -202,7 +178,7 @@ private Q_SLOTS:
 
     void formatHintIsAWarningNotARefusal()
     {
-        open();
+        QVERIFY(open());
         ProviderRow *row = m_window->row(u"anthropic"_s);
         QVERIFY(!row->hintLabel()->isVisible());
         QTest::keyClicks(row->lineEdit(), openaiKey);
@@ -219,7 +195,7 @@ private Q_SLOTS:
     {
         m_project->writeConfig(R"({"providers": {"mistral": {"label": "Mistral"}}})");
         writeKeychainEntry(m_store->keychain(), u"anthropic"_s, anthropicKey.toUtf8());
-        open();
+        QVERIFY(open());
         QApplication::setActiveWindow(m_window.get());
         QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
         ProviderRow *anthropic = m_window->row(u"anthropic"_s);
@@ -266,7 +242,7 @@ private Q_SLOTS:
 
     void accessibleNamesEverywhere()
     {
-        open();
+        QVERIFY(open());
         for (ProviderRow *row : m_window->rows()) {
             QVERIFY(!row->lineEdit()->accessibleName().isEmpty());
             QVERIFY(!row->badge()->accessibleName().isEmpty());
@@ -282,13 +258,11 @@ private Q_SLOTS:
     {
         m_project->writeConfig(R"({"credentialStorage": "keychain"})");
         writeKeychainEntry(m_store->keychain(), u"anthropic"_s, anthropicKey.toUtf8());
-        open();
+        QVERIFY(open());
         QVERIFY(m_window->exportButton()->isVisible());
         m_window->exportButton()->click();
         QMessageBox *box = m_window->exportConfirmation();
-        QVERIFY(box);
-        QTRY_VERIFY(box->isVisible());
-        QVERIFY(box->informativeText().contains(u"unencrypted"_s));
+        QVERIFY(asks(box, u"unencrypted"_s));
         // Cancel changes nothing.
         box->button(QMessageBox::Cancel)->click();
         QTest::qWait(100);
@@ -316,7 +290,7 @@ private Q_SLOTS:
         const QString label = u"A provider with a very long name "_s.repeated(15).trimmed();
         m_project->writeConfig(
             u"{\"providers\": {\"verbose\": {\"label\": \"%1\"}}}"_s.arg(label).toUtf8());
-        open();
+        QVERIFY(open());
         QLabel *name = m_window->row(u"verbose"_s)->nameLabel();
         QVERIFY(name->text().contains(QChar(0x2026)));
         QVERIFY(name->width() < name->fontMetrics().horizontalAdvance(label) / 4);
@@ -330,33 +304,12 @@ private Q_SLOTS:
     }
 
 private:
-    void open()
+    // Whether @p box, a question the window just asked, is there, shows, and says @p what.
+    static bool asks(QMessageBox *box, const QString &what)
     {
-        m_model = std::make_unique<ProviderListModel>(*m_store);
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        QTRY_VERIFY_WITH_TIMEOUT(settled(), 15000);
+        return box && QTest::qWaitFor([box] { return box->isVisible(); }, 5000)
+            && box->informativeText().contains(what);
     }
-
-    bool settled() const
-    {
-        if (!m_model->keychainStatus())
-            return false;
-        for (int row = 0; row < m_model->rowCount(); ++row) {
-            if (m_model->isPending(row))
-                return false;
-        }
-        return true;
-    }
-
-    QString badgeText(const QString &id) const { return m_window->row(id)->badge()->text(); }
-
-    std::unique_ptr<Project> m_project;
-    std::unique_ptr<CredentialStore> m_store;
-    std::unique_ptr<ProviderListModel> m_model;
-    std::unique_ptr<SettingsWindow> m_window;
 };
 
 QTEST_MAIN(TestSettingsWindow)

@@ -11,7 +11,8 @@
 #include "SecretLineEdit.h"
 #include "SettingsWindow.h"
 #include "StorageBadge.h"
-#include "TestSupport.h"
+#include "WindowFixture.h"
+
 #include <QComboBox>
 #include <QLineEdit>
 
@@ -23,6 +24,7 @@
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTimer>
 
 using namespace Choragen;
 using namespace Choragen::Test;
@@ -41,9 +43,39 @@ bool anyModalDialogVisible()
     return false;
 }
 
+// Ticks on the event loop every 20 ms from its construction: a loop blocked by a wait shows as a
+// long gap between ticks.
+class LoopWatch
+{
+public:
+    LoopWatch()
+    {
+        m_clock.start();
+        QObject::connect(&m_ticker, &QTimer::timeout, &m_ticker, [this] {
+            const qint64 now = m_clock.elapsed();
+            m_longestGap = std::max(m_longestGap, now - m_last);
+            m_last = now;
+            ++m_ticks;
+        });
+        m_ticker.start(20);
+    }
+
+    void stop() { m_ticker.stop(); }
+    qint64 elapsed() const { return m_clock.elapsed(); }
+    qint64 longestGap() const { return m_longestGap; }
+    int ticks() const { return m_ticks; }
+
+private:
+    QElapsedTimer m_clock;
+    QTimer m_ticker;
+    qint64 m_last = 0;
+    qint64 m_longestGap = 0;
+    int m_ticks = 0;
+};
+
 } // namespace
 
-class TestSlowKeychain : public QObject
+class TestSlowKeychain : public QObject, WindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -51,32 +83,19 @@ private Q_SLOTS:
 
     void init()
     {
-        qunsetenv("ANTHROPIC_API_KEY");
-        qunsetenv("OPENAI_API_KEY");
-        m_project = std::make_unique<Project>();
-        m_project->writeConfig(R"({"credentialStorage": "keychain"})");
         auto backend = std::make_unique<DelayedBackend>(slowMs);
         m_backend = backend.get();
         m_backend->setEntry(u"anthropic"_s, "sk-ant-FAKE-slow-00000000000000a1");
-        m_store = std::make_unique<CredentialStore>(m_project->configPath(), std::move(backend));
-        m_model = std::make_unique<ProviderListModel>(*m_store);
+        setUp(R"({"credentialStorage": "keychain"})", std::move(backend));
     }
 
-    void cleanup()
-    {
-        m_window.reset();
-        m_model.reset();
-        m_store.reset();
-        m_project.reset();
-    }
+    void cleanup() { tearDown(); }
 
     void windowShowsAtOnceWithRowsLoading()
     {
         QElapsedTimer clock;
         clock.start();
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
+        show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QVERIFY2(clock.elapsed() < slowMs / 2, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(m_window->windowTitle(), u"Choragen Settings"_s);
@@ -92,9 +111,7 @@ private Q_SLOTS:
 
     void waitingForKeychainAfterASecond()
     {
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
+        show();
         ProviderRow *row = m_window->row(u"anthropic"_s);
         QVERIFY(row);
         QTest::qWait(600);
@@ -111,30 +128,15 @@ private Q_SLOTS:
 
     void eventLoopStaysResponsive()
     {
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
-        QElapsedTimer clock;
-        clock.start();
-        qint64 last = 0;
-        qint64 longestGap = 0;
-        int ticks = 0;
-        QTimer ticker;
-        ticker.setInterval(20);
-        connect(&ticker, &QTimer::timeout, this, [&] {
-            const qint64 now = clock.elapsed();
-            longestGap = std::max(longestGap, now - last);
-            last = now;
-            ++ticks;
-        });
-        ticker.start();
+        show();
+        LoopWatch loop;
         QTRY_VERIFY_WITH_TIMEOUT(m_model->state(0) == ProviderListModel::RowState::Ready,
                                  4 * slowMs);
-        ticker.stop();
-        QVERIFY2(clock.elapsed() >= slowMs, "the backend did not delay");
+        loop.stop();
+        QVERIFY2(loop.elapsed() >= slowMs, "the backend did not delay");
         // A blocked loop would show a gap as long as the keychain's delay.
-        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
-        QVERIFY(ticks > int(clock.elapsed() / 20 / 2));
+        QVERIFY2(loop.longestGap() < 500, qPrintable(QString::number(loop.longestGap())));
+        QVERIFY(loop.ticks() > int(loop.elapsed() / 20 / 2));
         QVERIFY(m_backend->callsFinished() > 0);
     }
 
@@ -142,9 +144,7 @@ private Q_SLOTS:
     {
         m_backend->setEntry(u"anthropic"_s, "sk-ant-FAKE-work-profile-00000000a1", u"work"_s);
         m_backend->setDelayMs(50);
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
+        show();
         ProviderRow *row = m_window->row(u"anthropic"_s);
         QTRY_COMPARE_WITH_TIMEOUT(row->badge()->text(), u"Keychain"_s, 4 * slowMs);
         QVERIFY(row->lineEdit()->text() == u"sk-ant-FAKE-slow-00000000000000a1"_s);
@@ -154,32 +154,22 @@ private Q_SLOTS:
 
         // Switch with the keyboard; the reads take slowMs each.
         m_backend->setDelayMs(slowMs);
-        QElapsedTimer clock;
-        clock.start();
-        qint64 last = 0;
-        qint64 longestGap = 0;
-        QTimer ticker;
-        ticker.setInterval(20);
-        connect(&ticker, &QTimer::timeout, this, [&] {
-            longestGap = std::max(longestGap, clock.elapsed() - last);
-            last = clock.elapsed();
-        });
-        ticker.start();
+        LoopWatch loop;
         QComboBox *profiles = m_window->profileComboBox();
         profiles->setFocus();
         profiles->lineEdit()->selectAll();
         QTest::keyClicks(profiles->lineEdit(), u"work"_s);
         QTest::keyClick(profiles->lineEdit(), Qt::Key_Return);
-        QVERIFY2(clock.elapsed() < slowMs / 2, "switching waited for the keychain");
+        QVERIFY2(loop.elapsed() < slowMs / 2, "switching waited for the keychain");
         // Once the config records the profile, the rows read again, asynchronously.
         QTRY_VERIFY(m_model->isPending(m_model->rowOf(u"anthropic"_s)));
         QTRY_VERIFY_WITH_TIMEOUT(
             row->lineEdit()->text() == u"sk-ant-FAKE-work-profile-00000000a1"_s, 4 * slowMs);
-        ticker.stop();
+        loop.stop();
         QCOMPARE(row->badge()->text(), u"Keychain"_s);
         QCOMPARE(m_window->row(u"openai"_s)->badge()->text(), u"Not set"_s);
-        QVERIFY2(clock.elapsed() >= slowMs, "the backend did not delay");
-        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
+        QVERIFY2(loop.elapsed() >= slowMs, "the backend did not delay");
+        QVERIFY2(loop.longestGap() < 500, qPrintable(QString::number(loop.longestGap())));
         QCOMPARE(m_store->profile(), u"work"_s);
         QVERIFY(m_project->configBytes().contains("\"keyProfile\": \"work\""));
         // The default profile's key is still there, untouched.
@@ -228,25 +218,13 @@ private Q_SLOTS:
 
         ConfigLock other(m_project->configPath());
         QVERIFY(other.acquire(0).ok());
-        QElapsedTimer clock;
-        clock.start();
-        qint64 last = 0;
-        qint64 longestGap = 0;
-        int ticks = 0;
-        QTimer ticker;
-        ticker.setInterval(20);
-        connect(&ticker, &QTimer::timeout, this, [&] {
-            longestGap = std::max(longestGap, clock.elapsed() - last);
-            last = clock.elapsed();
-            ++ticks;
-        });
-        ticker.start();
+        LoopWatch loop;
         row->lineEdit()->setFocus();
         QTest::keyClicks(row->lineEdit(), u"sk-FAKE-locked-save-00000000000d4"_s);
         QTest::keyClick(row->lineEdit(), Qt::Key_Return);
-        QVERIFY2(clock.elapsed() < 1000, "Save waited for the lock on the UI thread");
+        QVERIFY2(loop.elapsed() < 1000, "Save waited for the lock on the UI thread");
         // The loop keeps running for a while the lock is held; the row is still saving.
-        QTRY_VERIFY_WITH_TIMEOUT(ticks >= 40, 4000);
+        QTRY_VERIFY_WITH_TIMEOUT(loop.ticks() >= 40, 4000);
         QCOMPARE(m_model->state(m_model->rowOf(u"openai"_s)), ProviderListModel::RowState::Saving);
         QVERIFY(!m_project->configBytes().contains("sk-FAKE-locked-save"));
 
@@ -254,8 +232,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             m_project->configBytes().contains("sk-FAKE-locked-save-00000000000d4"), 4000);
         QTRY_VERIFY(!row->lineEdit()->isReadOnly());
-        ticker.stop();
-        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
+        loop.stop();
+        QVERIFY2(loop.longestGap() < 500, qPrintable(QString::number(loop.longestGap())));
         QVERIFY2(row->statusLabel()->text().contains(u"Saved in the config file"_s),
                  qPrintable(row->statusLabel()->text()));
     }
@@ -339,9 +317,7 @@ private:
     bool showWindowOverQuickKeychain()
     {
         m_backend->setDelayMs(50);
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
+        show();
         return QTest::qWaitForWindowActive(m_window.get());
     }
 
@@ -364,11 +340,7 @@ private:
         return held;
     }
 
-    std::unique_ptr<Project> m_project;
-    DelayedBackend *m_backend = nullptr;
-    std::unique_ptr<CredentialStore> m_store;
-    std::unique_ptr<ProviderListModel> m_model;
-    std::unique_ptr<SettingsWindow> m_window;
+    DelayedBackend *m_backend = nullptr; // owned by m_store
 };
 
 QTEST_MAIN(TestSlowKeychain)

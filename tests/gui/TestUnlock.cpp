@@ -8,7 +8,7 @@
 #include "SecretLineEdit.h"
 #include "SettingsWindow.h"
 #include "StorageBadge.h"
-#include "TestSupport.h"
+#include "WindowFixture.h"
 
 #include <QDBusConnection>
 #include <QDBusMessage>
@@ -73,7 +73,7 @@ QByteArray xdotool(const QStringList &arguments, const QByteArray &input = {})
 
 } // namespace
 
-class TestUnlock : public QObject
+class TestUnlock : public QObject, WindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -88,10 +88,7 @@ private Q_SLOTS:
         QVERIFY(!m_password.isEmpty());
         QVERIFY2(QFileInfo(choragenBinary()).isExecutable(), "CHORAGEN_BINARY is not set");
         KeychainBackend backend;
-        const auto written = waitFor<Error>([&](QObject *context, std::function<void(Error)> done) {
-            backend.write(u"openai"_s, openaiKey.toUtf8(), context, done);
-        });
-        QVERIFY(written && written->ok());
+        QVERIFY(writeKeychainEntry(backend, u"openai"_s, openaiKey.toUtf8()).ok());
         m_collection = defaultCollection();
         QVERIFY(!m_collection.isEmpty());
     }
@@ -105,25 +102,12 @@ private Q_SLOTS:
         QVERIFY2(lock.type() == QDBusMessage::ReplyMessage, qPrintable(lock.errorMessage()));
         QVERIFY(isLocked(m_collection));
 
-        m_project = std::make_unique<Project>();
-        m_project->writeConfig(R"({"credentialStorage": "keychain"})");
-        m_store = std::make_unique<CredentialStore>(m_project->configPath(),
-                                                    std::make_unique<KeychainBackend>());
-        m_model = std::make_unique<ProviderListModel>(*m_store);
-        m_model->refresh();
-        m_window = std::make_unique<SettingsWindow>(*m_model);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        QTRY_VERIFY_WITH_TIMEOUT(settled(), 15000);
+        // Not setUpWithKeychain(): clearing the test entries would ask to unlock.
+        setUp(R"({"credentialStorage": "keychain"})", std::make_unique<KeychainBackend>());
+        QVERIFY(open());
     }
 
-    void cleanup()
-    {
-        m_window.reset();
-        m_model.reset();
-        m_store.reset();
-        m_project.reset();
-    }
+    void cleanup() { tearDown(); }
 
     void lockedIsExplainedOnceWithUnlockButton()
     {
@@ -250,17 +234,6 @@ private Q_SLOTS:
 private:
     static QString choragenBinary() { return qEnvironmentVariable("CHORAGEN_BINARY"); }
 
-    bool settled() const
-    {
-        if (!m_model->keychainStatus())
-            return false;
-        for (int row = 0; row < m_model->rowCount(); ++row) {
-            if (m_model->isPending(row))
-                return false;
-        }
-        return true;
-    }
-
     // The prompt's X window id, once the prompter shows it; empty after 20 s.
     QString waitForPrompt()
     {
@@ -302,10 +275,6 @@ private:
 
     QByteArray m_password;
     QString m_collection;
-    std::unique_ptr<Project> m_project;
-    std::unique_ptr<CredentialStore> m_store;
-    std::unique_ptr<ProviderListModel> m_model;
-    std::unique_ptr<SettingsWindow> m_window;
 };
 
 QTEST_MAIN(TestUnlock)

@@ -27,14 +27,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QStringList providerIds(int count)
-{
-    QStringList ids;
-    for (int i = 0; i < count; ++i)
-        ids << QStringLiteral("k%1").arg(i, 3, 10, QLatin1Char('0'));
-    return ids;
-}
-
 // Where the keys are after a kill; every key must be in at least one store with its exact value.
 struct KeyCensus
 {
@@ -163,18 +155,11 @@ private:
 
 } // namespace
 
-class TestKillRecovery : public QObject
+class TestKillRecovery : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QString project() const { return m_dir->path(); }
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), project()} + more;
-    }
-
     // Starts choragen with @p arguments and standard input from @p inputFile, if any.
     void start(QProcess &process, const QStringList &arguments, const QString &inputFile = {})
     {
@@ -182,6 +167,21 @@ private:
         if (!inputFile.isEmpty())
             process.setStandardInputFile(inputFile);
         process.start(choragenBinary(), arguments);
+    }
+
+    // Starts choragen as start() does and returns how long, in ns, it holds the config file's lock
+    // as @p watch sees the lock file come and go; -1 when it does not within 30 s.
+    qint64 runHoldingLock(QProcess &process, FolderWatch &watch, const QStringList &arguments,
+                          const QString &inputFile)
+    {
+        start(process, arguments, inputFile);
+        if (!watch.waitFor(IN_CREATE, "config.json.lock", 30000))
+            return -1;
+        QElapsedTimer timer;
+        timer.start();
+        if (!watch.waitFor(IN_DELETE, "config.json.lock", 30000))
+            return -1;
+        return timer.nsecsElapsed();
     }
 
     // Sends SIGKILL; true when the process was still running, i.e. the kill interrupted it.
@@ -194,16 +194,9 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
-    }
+    void initTestCase() { QVERIFY2(secretServiceRunning(), needsSecretService); }
 
-    void init()
-    {
-        clearKeychain();
-        m_dir = std::make_unique<QTemporaryDir>();
-    }
+    void init() { setUpKeychainProject(); }
 
     void cleanup() { clearKeychain(); }
 
@@ -299,13 +292,13 @@ private Q_SLOTS:
               "  \"providers\": {\n    \"openai\": {\n      \"apiKey\": \""
             + fakeKey(QStringLiteral("openai"), 1) + "\"\n    }\n  },\n  \"history\": [" + history
             + "]\n}\n";
-        const QString keyFile = m_dir->filePath(QStringLiteral("new.key"));
+        const QString keyFile = scratchPath(QStringLiteral("new.key"));
         {
             QFile file(keyFile);
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write(fakeKey(QStringLiteral("openai"), 2) + '\n');
         }
-        const QString workDir = m_dir->filePath(QStringLiteral("work"));
+        const QString workDir = scratchPath(QStringLiteral("work"));
         QVERIFY(QDir().mkpath(workDir));
         const QStringList setArgs {QStringLiteral("--project"),  workDir,
                                    QStringLiteral("config:set"), QStringLiteral("openai"),
@@ -320,12 +313,9 @@ private Q_SLOTS:
             FolderWatch watch(folder);
             QVERIFY(watch.isValid());
             QProcess process;
-            start(process, setArgs, keyFile);
-            QVERIFY(watch.waitFor(IN_CREATE, "config.json.lock", 30000));
-            QElapsedTimer timer;
-            timer.start();
-            QVERIFY(watch.waitFor(IN_DELETE, "config.json.lock", 30000));
-            windows << timer.nsecsElapsed();
+            const qint64 held = runHoldingLock(process, watch, setArgs, keyFile);
+            QVERIFY(held >= 0);
+            windows << held;
             QVERIFY(process.waitForFinished());
             QCOMPARE(process.exitCode(), 0);
             newConfig = readConfig(workDir);
@@ -398,18 +388,15 @@ private Q_SLOTS:
             }
             FolderWatch rerunWatch(folder);
             QProcess rerun;
-            start(rerun, setArgs, keyFile);
-            QVERIFY(rerunWatch.waitFor(IN_CREATE, "config.json.lock", 30000));
-            QElapsedTimer timer;
-            timer.start();
-            QVERIFY(rerunWatch.waitFor(IN_DELETE, "config.json.lock", 30000));
+            const qint64 held = runHoldingLock(rerun, rerunWatch, setArgs, keyFile);
+            QVERIFY(held >= 0);
             QVERIFY(rerun.waitForFinished());
             QVERIFY2(rerun.exitCode() == 0, rerun.readAllStandardError().constData());
             QVERIFY(readConfig(workDir) == newConfig);
             QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden),
                      QStringList {u"config.json"_s});
             // Other builds share this machine: follow the window as the load changes.
-            windows << timer.nsecsElapsed();
+            windows << held;
             QList<qint64> recent = windows.mid(std::max<qsizetype>(0, windows.size() - 5));
             std::sort(recent.begin(), recent.end());
             window = recent.at(recent.size() / 2);

@@ -366,7 +366,7 @@ private Q_SLOTS:
 
     void hardenedBinaryStillUsesTheKeychain()
     {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
+        QVERIFY2(secretServiceRunning(), needsSecretService);
         clearKeychain();
         QTemporaryDir project;
         QProcessEnvironment env = cleanEnvironment();

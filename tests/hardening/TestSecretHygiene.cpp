@@ -96,22 +96,22 @@ struct SampledRun
 
 } // namespace
 
-class TestSecretHygiene : public QObject
+class TestSecretHygiene : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_project;
     // Appended to every command as --profile when set: the same checks on a profile's entries.
     QString m_profile;
-    std::unique_ptr<QTemporaryDir> m_tmp;
     QString m_home;
     QSet<QString> m_shmBefore;
 
-    QString configFile() const { return configPath(m_project->path()); }
+    QString configFile() const { return configPath(project()); }
+    // The TMPDIR of the commands, beside the project.
+    QString tmp() const { return scratchPath(QStringLiteral("tmp")); }
     QStringList at(const QStringList &more) const
     {
-        QStringList arguments {QStringLiteral("--project"), m_project->path()};
+        QStringList arguments = ProjectFixture::at({});
         if (!m_profile.isEmpty())
             arguments << QStringLiteral("--profile") << m_profile;
         return arguments + more;
@@ -121,7 +121,7 @@ private:
     {
         QProcessEnvironment env = cleanEnvironment();
         // Temporary files go where this test looks, and every log category speaks.
-        env.insert(QStringLiteral("TMPDIR"), m_tmp->path());
+        env.insert(QStringLiteral("TMPDIR"), tmp());
         env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("*.debug=true"));
         return env;
     }
@@ -173,17 +173,16 @@ private:
     void checkNoTraces(const QString &command, const QSet<QString> &allowedFiles = {})
     {
         const QByteArray what = command.toUtf8();
-        QVERIFY2(filesWithCanary(m_tmp->path()).isEmpty(),
+        QVERIFY2(filesWithCanary(tmp()).isEmpty(),
                  QByteArray(what + " left the canary in TMPDIR").constData());
-        QVERIFY2(
-            QDir(m_tmp->path()).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
-            QByteArray(what + " left a file in TMPDIR").constData());
+        QVERIFY2(QDir(tmp()).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                 QByteArray(what + " left a file in TMPDIR").constData());
         const QStringList inHome = filesWithCanary(m_home);
         QVERIFY2(inHome.isEmpty(),
                  QByteArray(what + " left the canary under HOME: " + inHome.join(u' ').toUtf8())
                      .constData());
         QSet<QString> allowed = allowedFiles;
-        const QStringList inProject = filesWithCanary(m_project->path(), allowed);
+        const QStringList inProject = filesWithCanary(project(), allowed);
         QVERIFY2(
             inProject.isEmpty(),
             QByteArray(what + " left the canary in " + inProject.join(u' ').toUtf8()).constData());
@@ -220,12 +219,12 @@ private:
         checkNoTraces(QString::fromUtf8(what), allowedFiles);
     }
 
-    bool configHoldsCanary() const { return holdsCanary(readConfig(m_project->path())); }
+    bool configHoldsCanary() const { return holdsCanary(readConfig(project())); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
+        QVERIFY2(secretServiceRunning(), needsSecretService);
         m_home = QDir::homePath();
         // Only a private HOME, as `make test` gives, may be scanned and must be clean.
         QVERIFY2(!qEnvironmentVariableIsEmpty("CHORAGEN_IN_KEYRING"),
@@ -237,20 +236,14 @@ private Q_SLOTS:
 
     void init()
     {
-        clearKeychain();
+        setUpKeychainProject(QStringLiteral("project"));
+        QVERIFY(QDir().mkpath(tmp()));
         m_profile.clear();
-        m_project = std::make_unique<QTemporaryDir>();
-        m_tmp = std::make_unique<QTemporaryDir>();
     }
 
     void cleanup() { clearKeychain(); }
 
-    void keychainCommandsNeverShowTheKey_data()
-    {
-        QTest::addColumn<QString>("profile");
-        QTest::newRow("default profile") << QString();
-        QTest::newRow("profile work") << QStringLiteral("work");
-    }
+    void keychainCommandsNeverShowTheKey_data() { profileRows(); }
 
     void keychainCommandsNeverShowTheKey()
     {
@@ -295,7 +288,7 @@ private Q_SLOTS:
         // Migrated: the file no longer holds it, nor does any copy of it.
         QVERIFY(!configHoldsCanary());
 
-        const QString copy = m_project->filePath(QStringLiteral("backup.json"));
+        const QString copy = QDir(project()).filePath(QStringLiteral("backup.json"));
         quiet({QStringLiteral("config:export"), QStringLiteral("--output"), copy,
                QStringLiteral("--yes")},
               0, {}, {copy});
@@ -367,20 +360,20 @@ private Q_SLOTS:
     void invalidConfigErrorsDoNotQuoteKeys()
     {
         QFETCH(QByteArray, content);
-        writeConfig(m_project->path(), content);
+        writeConfig(project(), content);
         if (QByteArray(QTest::currentDataTag()) == "key under an invalid id") {
             // A key pasted where a provider id goes must not be quoted back in the error.
             const SampledRun sampled = run(at({QStringLiteral("config:status")}));
             QCOMPARE(sampled.run.exitCode, 4);
             QVERIFY(!holdsCanary(sampled.run.all()));
-            QVERIFY(readConfig(m_project->path()) == content);
+            QVERIFY(readConfig(project()) == content);
             return;
         }
         const QSet<QString> config {configFile()};
         quiet({QStringLiteral("config:status")}, 4, {}, config);
         quiet({QStringLiteral("config:get"), QStringLiteral("anthropic")}, 4, {}, config);
         quiet({QStringLiteral("--migrate")}, 4, {}, config);
-        QVERIFY(readConfig(m_project->path()) == content);
+        QVERIFY(readConfig(project()) == content);
     }
 
     void environmentKeyIsNotShown()

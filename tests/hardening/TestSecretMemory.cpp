@@ -144,17 +144,11 @@ ExitScan scanAtExit(const QStringList &arguments, const QByteArray &input)
 
 } // namespace
 
-class TestSecretMemory : public QObject
+class TestSecretMemory : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_project;
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), m_project->path()} + more;
-    }
-
     // The key was in the process and is gone from its memory by the time it exits.
     void verifyNoCopyLeft(const QStringList &arguments, const QByteArray &input = {})
     {
@@ -173,7 +167,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
+        QVERIFY2(secretServiceRunning(), needsSecretService);
         // Inherited by the commands; ignored unless they are built with AddressSanitizer. Its
         // leak check cannot run under a tracer (it would fail every command), and the rest of
         // the suite runs it.
@@ -184,11 +178,7 @@ private Q_SLOTS:
                 asan + "max_free_fill_size=1073741824:free_fill_byte=0:detect_leaks=0");
     }
 
-    void init()
-    {
-        clearKeychain();
-        m_project = std::make_unique<QTemporaryDir>();
-    }
+    void init() { setUpKeychainProject(); }
 
     void cleanup() { clearKeychain(); }
 

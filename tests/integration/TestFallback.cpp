@@ -16,29 +16,10 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QJsonObject statusJson(const Run &run)
-{
-    return QJsonDocument::fromJson(run.out).object();
-}
-
-QJsonObject providerEntry(const QJsonObject &status, const QString &id)
-{
-    for (const QJsonValue &value : status.value(QStringLiteral("providers")).toArray()) {
-        if (value.toObject().value(QStringLiteral("id")).toString() == id)
-            return value.toObject();
-    }
-    return {};
-}
-
 // The environment of a process with no session bus at all.
 QProcessEnvironment noBusEnvironment(const QString &runtimeDir)
 {
-    QProcessEnvironment env = cleanEnvironment();
-    env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
-    env.remove(QStringLiteral("DISPLAY"));
-    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtimeDir);
-    return env;
+    return withoutSessionBus(cleanEnvironment(), runtimeDir);
 }
 
 // A session bus with no service folders: nothing, not even a keyring, can be activated.
@@ -57,18 +38,11 @@ const char *const busConfigWithoutServices
 
 } // namespace
 
-class TestFallback : public QObject
+class TestFallback : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QString project() const { return m_dir->filePath(QStringLiteral("project")); }
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), project()} + more;
-    }
-
     // Runs choragen inside a second, private D-Bus session with its own HOME, after
     // @p keyringSetup (a shell command) has run there.
     Run inOwnSession(const QString &home, const QString &keyringSetup, const QStringList &arguments,
@@ -96,25 +70,33 @@ private:
                           input, env);
     }
 
+    // The dbus-run-session options of a bus that can start no service (busConfigWithoutServices);
+    // empty when its configuration could not be written.
+    QStringList busWithoutServices() const
+    {
+        const QString busConfig = scratchPath(QStringLiteral("bus.conf"));
+        QFile conf(busConfig);
+        if (!conf.open(QIODevice::WriteOnly) || conf.write(busConfigWithoutServices) < 0)
+            return {};
+        return {QStringLiteral("--config-file=") + busConfig};
+    }
+
 private Q_SLOTS:
     void init()
     {
-        clearKeychain();
-        m_dir = std::make_unique<QTemporaryDir>();
-        QDir(m_dir->path()).mkpath(QStringLiteral("project"));
-        QDir(m_dir->path()).mkpath(QStringLiteral("runtime"));
+        setUpKeychainProject(QStringLiteral("project"));
+        QDir().mkpath(scratchPath(QStringLiteral("runtime")));
     }
 
     void cleanup() { clearKeychain(); }
 
     void noDBusFallsBackToFileAndSaysWhy()
     {
-        const QProcessEnvironment env
-            = noBusEnvironment(m_dir->filePath(QStringLiteral("runtime")));
+        const QProcessEnvironment env = noBusEnvironment(scratchPath(QStringLiteral("runtime")));
         const Run status
             = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, env);
         QCOMPARE(status.exitCode, 0);
-        const QJsonObject json = statusJson(status);
+        const QJsonObject json = jsonOut(status);
         QCOMPARE(json.value(QStringLiteral("storage")).toString(), QStringLiteral("file"));
         const QJsonObject keychain = json.value(QStringLiteral("keychain")).toObject();
         QCOMPARE(keychain.value(QStringLiteral("available")).toBool(), false);
@@ -148,8 +130,7 @@ private Q_SLOTS:
     {
         const QByteArray original = R"({"credentialStorage": "keychain", "other": true})";
         writeConfig(project(), original);
-        const QProcessEnvironment env
-            = noBusEnvironment(m_dir->filePath(QStringLiteral("runtime")));
+        const QProcessEnvironment env = noBusEnvironment(scratchPath(QStringLiteral("runtime")));
         const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}),
                                  fakeKey(QStringLiteral("anthropic")), env);
         QCOMPARE(set.exitCode, 3);
@@ -172,7 +153,7 @@ private Q_SLOTS:
             = R"({"providers": {"openai": {"apiKey": "sk-FAKE-openai-not-a-real-key-1"}}})";
         writeConfig(project(), original);
         const Run run = choragen(at({QStringLiteral("--migrate")}), {},
-                                 noBusEnvironment(m_dir->filePath(QStringLiteral("runtime"))));
+                                 noBusEnvironment(scratchPath(QStringLiteral("runtime"))));
         QCOMPARE(run.exitCode, 3);
         QVERIFY(run.err.contains("D-Bus"));
         QVERIFY(!run.all().contains("not-a-real-key"));
@@ -181,19 +162,14 @@ private Q_SLOTS:
 
     void noSecretServiceIsNamedWithFix()
     {
-        const QString busConfig = m_dir->filePath(QStringLiteral("bus.conf"));
-        QFile conf(busConfig);
-        QVERIFY(conf.open(QIODevice::WriteOnly));
-        conf.write(busConfigWithoutServices);
-        conf.close();
-        const QString home = m_dir->filePath(QStringLiteral("home"));
-        const QStringList options {QStringLiteral("--config-file=") + busConfig};
+        const QStringList options = busWithoutServices();
+        QVERIFY(!options.isEmpty());
+        const QString home = scratchPath(QStringLiteral("home"));
         const Run status = inOwnSession(
             home, QStringLiteral("true"),
             at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, options);
         QVERIFY2(status.exitCode == 0, status.err.constData());
-        const QJsonObject keychain
-            = statusJson(status).value(QStringLiteral("keychain")).toObject();
+        const QJsonObject keychain = jsonOut(status).value(QStringLiteral("keychain")).toObject();
         QCOMPARE(keychain.value(QStringLiteral("reason")).toString(),
                  QStringLiteral("no-secret-service"));
         QVERIFY(keychain.value(QStringLiteral("fix"))
@@ -210,13 +186,9 @@ private Q_SLOTS:
 
     void hungKeychainTimesOut()
     {
-        const QString busConfig = m_dir->filePath(QStringLiteral("bus.conf"));
-        QFile conf(busConfig);
-        QVERIFY(conf.open(QIODevice::WriteOnly));
-        conf.write(busConfigWithoutServices);
-        conf.close();
-        const QString home = m_dir->filePath(QStringLiteral("home"));
-        const QStringList options {QStringLiteral("--config-file=") + busConfig};
+        const QStringList options = busWithoutServices();
+        QVERIFY(!options.isEmpty());
+        const QString home = scratchPath(QStringLiteral("home"));
         // Start the silent service, wait until it owns the name, then run choragen. Each session
         // starts its own service, so the previous one's "ready" must not count.
         const QString hung
@@ -224,7 +196,7 @@ private Q_SLOTS:
                   "rm -f %2/ready; %1 > %2/ready & for i in $(seq 600); do grep -q ready %2/ready "
                   "2>/dev/null && break; sleep 0.1; done; grep -q ready %2/ready || exit 99; "
                   "export CHORAGEN_KEYCHAIN_TIMEOUT_MS=1500")
-                  .arg(QStringLiteral(HUNG_SECRET_SERVICE), m_dir->path());
+                  .arg(QStringLiteral(HUNG_SECRET_SERVICE), scratchPath());
         const QByteArray original
             = R"({"credentialStorage": "keychain", "providers": {"openai": {"apiKey": "sk-FAKE-openai-not-a-real-key-9"}}})";
         writeConfig(project(), original);
@@ -237,8 +209,7 @@ private Q_SLOTS:
         QCOMPARE(status.exitCode, 3);
         // Once timed out, the keychain is not asked again for each of the four providers.
         QVERIFY2(elapsed.elapsed() < 3 * 1500, qPrintable(QString::number(elapsed.elapsed())));
-        const QJsonObject keychain
-            = statusJson(status).value(QStringLiteral("keychain")).toObject();
+        const QJsonObject keychain = jsonOut(status).value(QStringLiteral("keychain")).toObject();
         QCOMPARE(keychain.value(QStringLiteral("reason")).toString(), QStringLiteral("timed-out"));
         QVERIFY(keychain.value(QStringLiteral("fix"))
                     .toString()
@@ -259,7 +230,7 @@ private Q_SLOTS:
 
     void lockedKeyringLosesNothing()
     {
-        const QString home = m_dir->filePath(QStringLiteral("home"));
+        const QString home = scratchPath(QStringLiteral("home"));
         // Create a login keyring holding one key, then come back with it locked.
         const QString unlock = QStringLiteral(
             "printf test-password | gnome-keyring-daemon --unlock --components=secrets");
@@ -324,23 +295,23 @@ private Q_SLOTS:
                 == "sk-FAKE-env-openai-not-a-real-key-3");
         const Run status
             = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}), {}, env);
-        QCOMPARE(providerEntry(statusJson(status), QStringLiteral("anthropic"))
+        QCOMPARE(providerStatus(jsonOut(status), QStringLiteral("anthropic"))
                      .value(QStringLiteral("location"))
                      .toString(),
                  QStringLiteral("env"));
-        QCOMPARE(providerEntry(statusJson(status), QStringLiteral("openai"))
+        QCOMPARE(providerStatus(jsonOut(status), QStringLiteral("openai"))
                      .value(QStringLiteral("location"))
                      .toString(),
                  QStringLiteral("env"));
         QVERIFY(!status.out.contains("not-a-real-key"));
         // Without the variables the stored keys are back, in read order.
         const QJsonObject plain
-            = statusJson(choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")})));
-        QCOMPARE(providerEntry(plain, QStringLiteral("anthropic"))
+            = jsonOut(choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")})));
+        QCOMPARE(providerStatus(plain, QStringLiteral("anthropic"))
                      .value(QStringLiteral("location"))
                      .toString(),
                  QStringLiteral("file"));
-        QCOMPARE(providerEntry(plain, QStringLiteral("openai"))
+        QCOMPARE(providerStatus(plain, QStringLiteral("openai"))
                      .value(QStringLiteral("location"))
                      .toString(),
                  QStringLiteral("keychain"));

@@ -5,6 +5,7 @@
 // the Secret Service item checks are skipped there.
 #include "KeychainBackend.h"
 #include "KeychainNaming.h"
+#include "StoreFixtures.h"
 #include "TestSupport.h"
 
 #include <QTest>
@@ -20,42 +21,9 @@
 #endif
 
 using namespace Choragen;
+using namespace Choragen::Test;
 
 namespace {
-
-Error writeKey(KeychainBackend &backend, const QString &id, const QByteArray &key)
-{
-    std::optional<Error> written;
-    QObject context;
-    backend.write(id, key, &context, [&](const Error &e) { written = e; });
-    if (!QTest::qWaitFor([&] { return written.has_value(); }, 10000))
-        return Error::make(ErrorCode::TimedOut, QStringLiteral("no answer"));
-    return *written;
-}
-
-std::pair<Error, QByteArray> readKey(KeychainBackend &backend, const QString &id)
-{
-    std::optional<Error> error;
-    QByteArray secret;
-    QObject context;
-    backend.read(id, &context, [&](const Error &e, const QByteArray &s) {
-        error = e;
-        secret = s;
-    });
-    if (!QTest::qWaitFor([&] { return error.has_value(); }, 10000))
-        return {Error::make(ErrorCode::TimedOut, QStringLiteral("no answer")), {}};
-    return {*error, secret};
-}
-
-Error removeKey(KeychainBackend &backend, const QString &id)
-{
-    std::optional<Error> removed;
-    QObject context;
-    backend.remove(id, &context, [&](const Error &e) { removed = e; });
-    if (!QTest::qWaitFor([&] { return removed.has_value(); }, 10000))
-        return Error::make(ErrorCode::TimedOut, QStringLiteral("no answer"));
-    return *removed;
-}
 
 // Secret Service items, their attributes and secret-tool exist on Linux only.
 #ifdef Q_OS_LINUX
@@ -77,7 +45,7 @@ void clearEntries()
         backend.setProfile(profile);
         for (const QString &id : {QStringLiteral("anthropic"), QStringLiteral("openai"),
                                   QStringLiteral("google"), QStringLiteral("mistral")})
-            removeKey(backend, id);
+            removeKeychainEntry(backend, id);
     }
 }
 
@@ -187,8 +155,8 @@ private Q_SLOTS:
     {
         REQUIRE_SECRET_SERVICE();
         KeychainBackend backend;
-        QVERIFY(writeKey(backend, QStringLiteral("openai"),
-                         TestSupport::fakeKey(QStringLiteral("openai")))
+        QVERIFY(writeKeychainEntry(backend, QStringLiteral("openai"),
+                                   TestSupport::fakeKey(QStringLiteral("openai")))
                     .ok());
         const auto items = TestSupport::keychainItems(QStringLiteral("openai-api-key"));
         QCOMPARE(items.size(), 1);
@@ -211,17 +179,17 @@ private Q_SLOTS:
         KeychainBackend plain;
         const QByteArray workKey = TestSupport::fakeKey(QStringLiteral("google"), 1);
         const QByteArray plainKey = TestSupport::fakeKey(QStringLiteral("google"), 2);
-        QVERIFY(writeKey(work, QStringLiteral("google"), workKey).ok());
-        QVERIFY(writeKey(plain, QStringLiteral("google"), plainKey).ok());
+        QVERIFY(writeKeychainEntry(work, QStringLiteral("google"), workKey).ok());
+        QVERIFY(writeKeychainEntry(plain, QStringLiteral("google"), plainKey).ok());
         if constexpr (canLookUpAsOthers) {
             bool found = false;
             QVERIFY(othersLookup(QStringLiteral("google-api-key@work"), &found) == workKey);
         }
-        QVERIFY(readKey(work, QStringLiteral("google")).second == workKey);
-        QVERIFY(readKey(plain, QStringLiteral("google")).second == plainKey);
-        QVERIFY(removeKey(work, QStringLiteral("google")).ok());
-        QCOMPARE(readKey(work, QStringLiteral("google")).first.code, ErrorCode::NotFound);
-        QVERIFY(readKey(plain, QStringLiteral("google")).second == plainKey);
+        QVERIFY(readKeychainEntry(work, QStringLiteral("google")).second == workKey);
+        QVERIFY(readKeychainEntry(plain, QStringLiteral("google")).second == plainKey);
+        QVERIFY(removeKeychainEntry(work, QStringLiteral("google")).ok());
+        QCOMPARE(readKeychainEntry(work, QStringLiteral("google")).first.code, ErrorCode::NotFound);
+        QVERIFY(readKeychainEntry(plain, QStringLiteral("google")).second == plainKey);
     }
 
     // Items other programs wrote under our names: keytar (service+account), Python keyring
@@ -251,16 +219,16 @@ private Q_SLOTS:
         const QByteArray old = TestSupport::fakeKey(QStringLiteral("anthropic"), 1);
         QVERIFY(TestSupport::secretToolStore(attributes, old));
         KeychainBackend backend;
-        const auto [error, secret] = readKey(backend, QStringLiteral("anthropic"));
+        const auto [error, secret] = readKeychainEntry(backend, QStringLiteral("anthropic"));
         QVERIFY2(error.ok(), qPrintable(error.message));
         QVERIFY(secret == old);
 
         const QByteArray next = TestSupport::fakeKey(QStringLiteral("anthropic"), 2);
-        QVERIFY(writeKey(backend, QStringLiteral("anthropic"), next).ok());
+        QVERIFY(writeKeychainEntry(backend, QStringLiteral("anthropic"), next).ok());
         const auto items = TestSupport::keychainItems(QStringLiteral("anthropic-api-key"));
         QCOMPARE(items.size(), 1);
         QCOMPARE(items.first(), TestSupport::fullAttributes(QStringLiteral("anthropic-api-key")));
-        QVERIFY(readKey(backend, QStringLiteral("anthropic")).second == next);
+        QVERIFY(readKeychainEntry(backend, QStringLiteral("anthropic")).second == next);
     }
 
     void differentKeysAreAnErrorNotAChoice()
@@ -275,13 +243,13 @@ private Q_SLOTS:
                                           QStringLiteral("user"), QStringLiteral("openai-api-key")},
                                          TestSupport::fakeKey(QStringLiteral("openai"), 2)));
         KeychainBackend backend;
-        const auto [error, secret] = readKey(backend, QStringLiteral("openai"));
+        const auto [error, secret] = readKeychainEntry(backend, QStringLiteral("openai"));
         QCOMPARE(error.code, ErrorCode::Conflict);
         QVERIFY(secret.isEmpty());
         QVERIFY(!error.text().contains(QStringLiteral("not-a-real-key")));
         // A write settles it: one item, the new key.
-        QVERIFY(writeKey(backend, QStringLiteral("openai"),
-                         TestSupport::fakeKey(QStringLiteral("openai"), 3))
+        QVERIFY(writeKeychainEntry(backend, QStringLiteral("openai"),
+                                   TestSupport::fakeKey(QStringLiteral("openai"), 3))
                     .ok());
         QCOMPARE(TestSupport::keychainItems(QStringLiteral("openai-api-key")).size(), 1);
     }
@@ -299,19 +267,16 @@ private Q_SLOTS:
                                               QStringLiteral("mistral-api-key")},
                                              key));
         KeychainBackend backend;
-        QVERIFY(removeKey(backend, QStringLiteral("mistral")).ok());
+        QVERIFY(removeKeychainEntry(backend, QStringLiteral("mistral")).ok());
         QVERIFY(TestSupport::keychainItems(QStringLiteral("mistral-api-key")).isEmpty());
-        QCOMPARE(removeKey(backend, QStringLiteral("mistral")).code, ErrorCode::NotFound);
+        QCOMPARE(removeKeychainEntry(backend, QStringLiteral("mistral")).code, ErrorCode::NotFound);
     }
 
     void absentEntryIsNotFound()
     {
         KeychainBackend backend;
-        std::optional<Error> readError;
-        backend.read(QStringLiteral("google"), this,
-                     [&](const Error &e, const QByteArray &) { readError = e; });
-        QTRY_VERIFY_WITH_TIMEOUT(readError.has_value(), 10000);
-        QCOMPARE(readError->code, ErrorCode::NotFound);
+        QCOMPARE(readKeychainEntry(backend, QStringLiteral("google")).first.code,
+                 ErrorCode::NotFound);
     }
 
     void goneContextGetsNoCallback()
@@ -343,11 +308,8 @@ private Q_SLOTS:
         // The jobs finish after their backend is gone; that must not crash.
         QTest::qWait(500);
         KeychainBackend another;
-        std::optional<Error> after;
-        another.read(QStringLiteral("anthropic"), this,
-                     [&](const Error &e, const QByteArray &) { after = e; });
-        QTRY_VERIFY_WITH_TIMEOUT(after.has_value(), 10000);
-        QCOMPARE(after->code, ErrorCode::NotFound);
+        QCOMPARE(readKeychainEntry(another, QStringLiteral("anthropic")).first.code,
+                 ErrorCode::NotFound);
         QCOMPARE(callbacks, 0);
     }
 };

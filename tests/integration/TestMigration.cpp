@@ -15,16 +15,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QStringList providerIds(int count)
-{
-    if (count == 3)
-        return {QStringLiteral("anthropic"), QStringLiteral("openai"), QStringLiteral("google")};
-    QStringList ids;
-    for (int i = 0; i < count; ++i)
-        ids << QStringLiteral("p%1").arg(i, 3, 10, QLatin1Char('0'));
-    return ids;
-}
-
 QJsonObject parse(const QByteArray &content)
 {
     return QJsonDocument::fromJson(content).object();
@@ -70,18 +60,11 @@ bool everyKeyReadable(const QString &project, const QStringList &ids, int genera
 
 } // namespace
 
-class TestMigration : public QObject
+class TestMigration : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QString project() const { return m_dir->path(); }
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), project()} + more;
-    }
-
     // Temporary files of saves that never reached their rename, in the project's .choragen/.
     QStringList interruptedSaves() const
     {
@@ -111,16 +94,9 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
-    }
+    void initTestCase() { QVERIFY2(secretServiceRunning(), needsSecretService); }
 
-    void init()
-    {
-        clearKeychain();
-        m_dir = std::make_unique<QTemporaryDir>();
-    }
+    void init() { setUpKeychainProject(); }
 
     void cleanup() { clearKeychain(); }
 
@@ -225,12 +201,7 @@ private Q_SLOTS:
         QVERIFY(again.err.contains("different key"));
     }
 
-    void crashAtEveryMigrationStepLosesNothing_data()
-    {
-        QTest::addColumn<QString>("profile");
-        QTest::newRow("default profile") << QString();
-        QTest::newRow("profile work") << QStringLiteral("work");
-    }
+    void crashAtEveryMigrationStepLosesNothing_data() { profileRows(); }
 
     void crashAtEveryMigrationStepLosesNothing()
     {
@@ -348,12 +319,7 @@ private Q_SLOTS:
         }
     }
 
-    void crashAtEverySetStepKeepsOldOrNewKey_data()
-    {
-        QTest::addColumn<QString>("profile");
-        QTest::newRow("default profile") << QString();
-        QTest::newRow("profile work") << QStringLiteral("work");
-    }
+    void crashAtEverySetStepKeepsOldOrNewKey_data() { profileRows(); }
 
     void crashAtEverySetStepKeepsOldOrNewKey()
     {
@@ -392,7 +358,7 @@ private Q_SLOTS:
         writeConfig(project(), configWithKeys(providerIds(3)));
         QCOMPARE(choragen(at({QStringLiteral("--migrate")})).exitCode, 0);
         const QByteArray before = readConfig(project());
-        const QString copy = m_dir->filePath(QStringLiteral("backup.json"));
+        const QString copy = scratchPath(QStringLiteral("backup.json"));
         const Run run = choragen(at({QStringLiteral("config:export"), QStringLiteral("--output"),
                                      copy, QStringLiteral("--yes")}));
         QVERIFY2(run.exitCode == 0, run.err.constData());
@@ -421,32 +387,7 @@ private Q_SLOTS:
     // Exactly the file Choragen's settings page writes: three keys, a local server, settings.
     void migratesChoragensOwnFileAndExportsItBack()
     {
-        // Spelled apart: moc reads two slashes inside a raw string as a comment.
-        const QByteArray ollamaUrl = "http:"
-                                     "//localhost:11434";
-        const QByteArray original = QByteArray(R"({
-  "providers": {
-    "anthropic": {
-      "apiKey": "sk-ant-FAKE-settings-page-not-a-real-key-1"
-    },
-    "openai": {
-      "apiKey": "sk-FAKE-settings-page-not-a-real-key-2"
-    },
-    "google": {
-      "apiKey": "AIzaFAKE-settings-page-not-a-real-key-3"
-    },
-    "ollama": {
-      "baseUrl": "OLLAMA_URL"
-    }
-  },
-  "settings": {
-    "projectsFolder": "/home/me/work",
-    "ui": {
-      "theme": "dark"
-    }
-  }
-})")
-                                        .replace("OLLAMA_URL", ollamaUrl);
+        const QByteArray original = settingsPageConfig();
         writeConfig(project(), original);
         QFile::setPermissions(configPath(project()),
                               QFileDevice::ReadOwner | QFileDevice::WriteOwner
@@ -473,22 +414,8 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(configPath(project())).permissions() & 0x0077,
                  QFileDevice::Permissions());
         // Everything else as it was, in meaning and order.
-        const QByteArray expected = QByteArray(R"({
-  "providers": {
-    "ollama": {
-      "baseUrl": "OLLAMA_URL"
-    }
-  },
-  "settings": {
-    "projectsFolder": "/home/me/work",
-    "ui": {
-      "theme": "dark"
-    }
-  },
-  "credentialStorage": "keychain"
-}
-)")
-                                        .replace("OLLAMA_URL", ollamaUrl);
+        const QByteArray expected
+            = settingsPageConfigWithoutKeys(R"("credentialStorage": "keychain")");
         QCOMPARE(migrated, expected);
 
         const Run get = choragen(at({u"config:get"_s, u"google"_s}));
@@ -502,7 +429,7 @@ private Q_SLOTS:
         for (const QString &id : {u"anthropic"_s, u"openai"_s, u"google"_s})
             QCOMPARE(providers.value(id).toObject().value(u"apiKey"_s), keys.value(id));
         QCOMPARE(providers.value(u"ollama"_s).toObject().value(u"baseUrl"_s).toString().toUtf8(),
-                 ollamaUrl);
+                 settingsPageServerUrl());
         QVERIFY(!back.contains(u"apiKeys"_s));
         QCOMPARE(back.value(u"credentialStorage"_s).toString(), u"file"_s);
     }

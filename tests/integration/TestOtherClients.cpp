@@ -10,18 +10,12 @@
 
 using namespace TestSupport;
 
-class TestOtherClients : public QObject
+class TestOtherClients : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
     bool m_keytar = false;
-
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), m_dir->path()} + more;
-    }
 
     void requireKeytar()
     {
@@ -63,9 +57,8 @@ private Q_SLOTS:
 
     void init()
     {
-        clearKeychain();
-        m_dir = std::make_unique<QTemporaryDir>();
-        writeConfig(m_dir->path(), R"({"credentialStorage": "keychain"})");
+        setUpKeychainProject();
+        writeConfig(project(), R"({"credentialStorage": "keychain"})");
     }
 
     void cleanup() { clearKeychain(); }
@@ -213,7 +206,7 @@ private Q_SLOTS:
         QVERIFY(secretToolStore(
             {QStringLiteral("server"), QStringLiteral("choragen"), QStringLiteral("user"), account},
             fakeKey(QStringLiteral("google"), 1)));
-        const QByteArray config = readConfig(m_dir->path());
+        const QByteArray config = readConfig(project());
         const QByteArray key = fakeKey(QStringLiteral("google"), 2);
         QProcessEnvironment env = cleanEnvironment();
         env.insert(QStringLiteral("CHORAGEN_CRASH_AT"),
@@ -222,7 +215,7 @@ private Q_SLOTS:
             = choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), key, env);
         QCOMPARE(crashed.exitCode, 77);
         QVERIFY(keychainItems(account).isEmpty());
-        QCOMPARE(readConfig(m_dir->path()), config);
+        QCOMPARE(readConfig(project()), config);
 
         const Run again
             = choragen(at({QStringLiteral("config:set"), QStringLiteral("google")}), key);

@@ -22,7 +22,7 @@ QStringList in(const QTemporaryDir &project, const QStringList &arguments)
 QJsonObject statusOf(const QTemporaryDir &project, const QStringList &more = {})
 {
     const Run run = choragen(in(project, QStringList {u"config:status"_s, u"--json"_s} + more));
-    return QJsonDocument::fromJson(run.out).object();
+    return jsonOut(run);
 }
 
 } // namespace
@@ -32,10 +32,7 @@ class TestProjects : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY2(secretServiceRunning(), "needs the Secret Service that `make test` starts");
-    }
+    void initTestCase() { QVERIFY2(secretServiceRunning(), needsSecretService); }
     void init() { clearKeychain(); }
     void cleanup() { clearKeychain(); }
 

@@ -3,7 +3,6 @@
 // CHORAGEN_TEST_PROVIDER (and, for KeePassXC, how to lock it in CHORAGEN_TEST_LOCK).
 #include "TestSupport.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -11,18 +10,11 @@
 
 using namespace TestSupport;
 
-class TestSecretServiceProviders : public QObject
+class TestSecretServiceProviders : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), m_dir->path()} + more;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -32,8 +24,8 @@ private Q_SLOTS:
 
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
-        writeConfig(m_dir->path(), R"({"credentialStorage": "keychain"})");
+        setUpProject();
+        writeConfig(project(), R"({"credentialStorage": "keychain"})");
     }
 
     void statusNamesTheProvider()
@@ -41,10 +33,7 @@ private Q_SLOTS:
         const Run status
             = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
         QVERIFY2(status.exitCode == 0, status.err.constData());
-        const QJsonObject keychain = QJsonDocument::fromJson(status.out)
-                                         .object()
-                                         .value(QStringLiteral("keychain"))
-                                         .toObject();
+        const QJsonObject keychain = jsonOut(status).value(QStringLiteral("keychain")).toObject();
         QVERIFY(keychain.value(QStringLiteral("available")).toBool());
         QCOMPARE(keychain.value(QStringLiteral("backend")).toString(),
                  QStringLiteral("%1 Secret Service")

@@ -2,7 +2,6 @@
 // why, fails closed when the config asks for the keychain, and does not link QtKeychain.
 #include "TestSupport.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -10,19 +9,13 @@
 
 using namespace TestSupport;
 
-class TestNoKeychainBuild : public QObject
+class TestNoKeychainBuild : public QObject, ProjectFixture
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QStringList at(const QStringList &more) const
-    {
-        return QStringList {QStringLiteral("--project"), m_dir->path()} + more;
-    }
-
 private Q_SLOTS:
-    void init() { m_dir = std::make_unique<QTemporaryDir>(); }
+    void init() { setUpProject(); }
 
     void binaryDoesNotLinkQtKeychain()
     {
@@ -40,7 +33,7 @@ private Q_SLOTS:
     {
         const Run run = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
         QCOMPARE(run.exitCode, 0);
-        const QJsonObject json = QJsonDocument::fromJson(run.out).object();
+        const QJsonObject json = jsonOut(run);
         QCOMPARE(json.value(QStringLiteral("storage")).toString(), QStringLiteral("file"));
         const QJsonObject keychain = json.value(QStringLiteral("keychain")).toObject();
         QCOMPARE(keychain.value(QStringLiteral("available")).toBool(), false);
@@ -58,7 +51,7 @@ private Q_SLOTS:
         QCOMPARE(set.exitCode, 0);
         QVERIFY2(set.err.contains("no keychain support"), set.err.constData());
         QVERIFY(!set.all().contains("not-a-real-key"));
-        QVERIFY(readConfig(m_dir->path()).contains(key));
+        QVERIFY(readConfig(project()).contains(key));
         const Run get = choragen(at({QStringLiteral("config:get"), QStringLiteral("anthropic")}));
         QCOMPARE(get.exitCode, 0);
         QVERIFY(get.out.trimmed() == key);
@@ -66,21 +59,21 @@ private Q_SLOTS:
             = choragen(at({QStringLiteral("config:unset"), QStringLiteral("anthropic")}));
         QCOMPARE(unset.exitCode, 0);
         QVERIFY(unset.err.isEmpty());
-        QVERIFY(!readConfig(m_dir->path()).contains(key));
+        QVERIFY(!readConfig(project()).contains(key));
     }
 
     void keychainModeFailsClosed()
     {
         const QByteArray original = R"({"credentialStorage": "keychain"})";
-        writeConfig(m_dir->path(), original);
+        writeConfig(project(), original);
         QCOMPARE(choragen(at({QStringLiteral("config:set"), QStringLiteral("openai")}),
                           fakeKey(QStringLiteral("openai")))
                      .exitCode,
                  3);
         QCOMPARE(choragen(at({QStringLiteral("config:get"), QStringLiteral("openai")})).exitCode,
                  3);
-        QCOMPARE(readConfig(m_dir->path()), original);
-        writeConfig(m_dir->path(),
+        QCOMPARE(readConfig(project()), original);
+        writeConfig(project(),
                     R"({"providers": {"openai": {"apiKey": "sk-FAKE-openai-not-a-real-key-1"}}})");
         const Run migrate = choragen(at({QStringLiteral("--migrate")}));
         QCOMPARE(migrate.exitCode, 3);

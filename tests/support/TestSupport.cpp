@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QTest>
 
 namespace TestSupport {
 
@@ -27,6 +28,15 @@ QProcessEnvironment cleanEnvironment()
             env.remove(name);
     }
     return env;
+}
+
+QProcessEnvironment withoutSessionBus(QProcessEnvironment environment, const QString &runtimeDir)
+{
+    environment.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+    environment.remove(QStringLiteral("DISPLAY"));
+    environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtimeDir);
+    return environment;
 }
 
 QString choragenBinary()
@@ -300,6 +310,13 @@ bool gitInit(const QString &workDir)
     return git(workDir, {QStringLiteral("init"), QStringLiteral("-q")}).exitCode == 0;
 }
 
+bool writeGitignore(const QString &workDir, const QByteArray &patterns)
+{
+    QFile file(QDir(workDir).filePath(QStringLiteral(".gitignore")));
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        && file.write(patterns) == patterns.size();
+}
+
 QString gitCommitAll(const QString &workDir, const QString &message)
 {
     git(workDir, {QStringLiteral("add"), QStringLiteral("-A")});
@@ -329,19 +346,69 @@ QByteArray fakeKey(const QString &providerId, int number)
         .toUtf8();
 }
 
-QByteArray configWithKeys(const QStringList &ids, int generation)
+QStringList providerIds(int count)
+{
+    if (count == 3)
+        return {QStringLiteral("anthropic"), QStringLiteral("openai"), QStringLiteral("google")};
+    QStringList ids;
+    for (int i = 0; i < count; ++i)
+        ids << QStringLiteral("p%1").arg(i, 3, 10, QLatin1Char('0'));
+    return ids;
+}
+
+namespace {
+
+// The settings page's shape: @p keys (id → key) as providers.<id>.apiKey, beside its settings.
+QByteArray settingsPageShape(const QList<std::pair<QString, QByteArray>> &keys)
 {
     QJsonObject providers;
-    for (const QString &id : ids)
-        providers.insert(
-            id,
-            QJsonObject {{QStringLiteral("apiKey"), QString::fromUtf8(fakeKey(id, generation))}});
+    for (const auto &[id, key] : keys)
+        providers.insert(id, QJsonObject {{QStringLiteral("apiKey"), QString::fromUtf8(key)}});
     QJsonObject root;
     root.insert(QStringLiteral("providers"), providers);
     root.insert(QStringLiteral("settings"),
                 QJsonObject {{QStringLiteral("ui"),
                               QJsonObject {{QStringLiteral("theme"), QStringLiteral("dark")}}}});
     return QJsonDocument(root).toJson();
+}
+
+QJsonObject withId(const QJsonArray &entries, const QString &id)
+{
+    for (const QJsonValue &value : entries) {
+        if (value.toObject().value(QStringLiteral("id")).toString() == id)
+            return value.toObject();
+    }
+    return {};
+}
+
+} // namespace
+
+QByteArray configWithKeys(const QStringList &ids, int generation)
+{
+    QList<std::pair<QString, QByteArray>> keys;
+    for (const QString &id : ids)
+        keys.append({id, fakeKey(id, generation)});
+    return settingsPageShape(keys);
+}
+
+QByteArray configWithKey(const QString &providerId, const QByteArray &key)
+{
+    return settingsPageShape({{providerId, key}});
+}
+
+QJsonObject jsonOut(const Run &run)
+{
+    return QJsonDocument::fromJson(run.out).object();
+}
+
+QJsonObject providerStatus(const QJsonObject &status, const QString &providerId)
+{
+    return withId(status.value(QStringLiteral("providers")).toArray(), providerId);
+}
+
+QJsonObject doctorCheck(const QJsonObject &doctor, const QString &checkId)
+{
+    return withId(doctor.value(QStringLiteral("checks")).toArray(), checkId);
 }
 
 QByteArray legacyConfigWithKeys(const QStringList &ids, int generation)
@@ -353,6 +420,56 @@ QByteArray legacyConfigWithKeys(const QStringList &ids, int generation)
     root.insert(QStringLiteral("model"), QStringLiteral("claude-test"));
     root.insert(QStringLiteral("apiKeys"), keys);
     return QJsonDocument(root).toJson();
+}
+
+QByteArray settingsPageServerUrl()
+{
+    return QByteArrayLiteral("http://localhost:11434");
+}
+
+namespace {
+
+// The settings page's file from its local server on: what stays once the keys are gone.
+QByteArray settingsPageTail()
+{
+    return QByteArray(R"(
+    "ollama": {
+      "baseUrl": "SERVER_URL"
+    }
+  },
+  "settings": {
+    "projectsFolder": "/home/me/work",
+    "ui": {
+      "theme": "dark"
+    }
+  })")
+        .replace("SERVER_URL", settingsPageServerUrl());
+}
+
+} // namespace
+
+QByteArray settingsPageConfig()
+{
+    return R"({
+  "providers": {
+    "anthropic": {
+      "apiKey": "sk-ant-FAKE-settings-page-not-a-real-key-1"
+    },
+    "openai": {
+      "apiKey": "sk-FAKE-settings-page-not-a-real-key-2"
+    },
+    "google": {
+      "apiKey": "AIzaFAKE-settings-page-not-a-real-key-3"
+    },)" + settingsPageTail()
+        + "\n}";
+}
+
+QByteArray settingsPageConfigWithoutKeys(const QByteArray &members)
+{
+    QByteArray content = "{\n  \"providers\": {" + settingsPageTail();
+    if (!members.isEmpty())
+        content += ",\n  " + members;
+    return content + "\n}\n";
 }
 
 QJsonObject keysInConfig(const QByteArray &content)
@@ -371,6 +488,13 @@ QJsonObject keysInConfig(const QByteArray &content)
             keys.insert(it.key(), it.value());
     }
     return keys;
+}
+
+void profileRows()
+{
+    QTest::addColumn<QString>("profile");
+    QTest::newRow("default profile") << QString();
+    QTest::newRow("profile work") << QStringLiteral("work");
 }
 
 bool secretServiceRunning()
@@ -395,6 +519,32 @@ bool waitForStandardError(QProcess &process, QString &err, const QString &text)
     }
     err += QString::fromLocal8Bit(process.readAllStandardError());
     return err.contains(text);
+}
+
+void ProjectFixture::setUpProject(const QString &subfolder)
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_project = m_dir->path();
+    if (!subfolder.isEmpty()) {
+        QDir(m_project).mkpath(subfolder);
+        m_project = m_dir->filePath(subfolder);
+    }
+}
+
+void ProjectFixture::setUpKeychainProject(const QString &subfolder)
+{
+    clearKeychain();
+    setUpProject(subfolder);
+}
+
+QString ProjectFixture::scratchPath(const QString &name) const
+{
+    return m_dir->filePath(name);
+}
+
+QStringList ProjectFixture::at(const QStringList &arguments) const
+{
+    return QStringList {QStringLiteral("--project"), m_project} + arguments;
 }
 
 } // namespace TestSupport

@@ -1,9 +1,11 @@
 #include "ConfigFile.h"
+#include "TestSupport.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QLockFile>
 #include <QProcess>
 #include <QStandardPaths>
@@ -24,23 +26,82 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// @p content as <dir>/.choragen/config.json; its path.
 QString writeRaw(const QTemporaryDir &dir, const QByteArray &content)
 {
-    QDir(dir.path()).mkpath(QStringLiteral(".choragen"));
-    const QString path = dir.filePath(QStringLiteral(".choragen/config.json"));
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        qFatal("cannot write test config");
-    file.write(content);
-    file.close();
-    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    return path;
+    TestSupport::writeConfig(dir.path(), content);
+    return TestSupport::configPath(dir.path());
 }
 
 QByteArray readRaw(const QString &path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// @p content in a new config file: load() refuses it as invalid, with a message that names the
+// file (followed by @p position, when given) and each of @p mentions and quotes no key, and the
+// file is left as it was. @p refusal gets the error, for what else a test expects of it.
+void verifyRefused(const QByteArray &content, const QString &position, const QStringList &mentions,
+                   Error *refusal = nullptr)
+{
+    QTemporaryDir dir;
+    const QString path = writeRaw(dir, content);
+    ConfigFile config(path);
+    const Error error = config.load();
+    QCOMPARE(error.code, ErrorCode::ConfigInvalid);
+    QVERIFY2(error.message.contains(path + position), qPrintable(error.message));
+    for (const QString &mention : mentions)
+        QVERIFY2(error.message.contains(mention), qPrintable(error.message));
+    // The parser's "last read" text could hold part of a key: it must never be quoted.
+    QVERIFY2(!error.message.contains(QStringLiteral("FAKE")), qPrintable(error.message));
+    QCOMPARE(readRaw(path), content);
+    if (refusal)
+        *refusal = error;
+}
+
+// A config file whose lock another holder has, and the window's way to write to it: an
+// updateConfigLater() that sets file storage.
+struct HeldLockUpdate
+{
+    QTemporaryDir dir;
+    QString path = writeRaw(dir, "{}");
+    ConfigLock other {path};
+    QObject context;
+    std::optional<Error> result;
+
+    // Has the other holder take the lock, then starts the update; false when the lock was busy.
+    bool start(int lockTimeoutMs = configLockTimeoutMs)
+    {
+        if (!other.tryAcquire().ok())
+            return false;
+        const auto toFile = [](ConfigFile &config, bool &changed) {
+            config.setStorageMode(StorageMode::File);
+            changed = true;
+            return Error::none();
+        };
+        updateConfigLater(
+            path, &context, toFile, [this](const Error &error) { result = error; }, lockTimeoutMs);
+        return true;
+    }
+    // True once the update has answered, within @p timeoutMs.
+    bool finished(int timeoutMs = 5000)
+    {
+        return QTest::qWaitFor([this] { return result.has_value(); }, timeoutMs);
+    }
+};
+
+// The lock file a writer killed between creating it and writing its owner leaves: empty, and
+// older than a live writer's would be. True when it was made.
+bool leaveOwnerlessLock(const QString &lockPath)
+{
+    QFile lock(lockPath);
+    if (!lock.open(QIODevice::WriteOnly))
+        return false;
+    const bool aged = lock.setFileTime(QDateTime::currentDateTime().addSecs(-60),
+                                       QFileDevice::FileModificationTime);
+    lock.close();
+    return aged;
 }
 
 #ifdef Q_OS_UNIX
@@ -113,18 +174,9 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, content);
         QFETCH(QString, position);
-        QTemporaryDir dir;
-        const QString path = writeRaw(dir, content);
-        ConfigFile config(path);
-        const Error error = config.load();
-        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
-        QVERIFY2(error.message.contains(path), qPrintable(error.message));
-        if (!position.isEmpty())
-            QVERIFY2(error.message.contains(path + position), qPrintable(error.message));
+        Error error;
+        verifyRefused(content, position, {}, &error);
         QVERIFY(!error.fix.isEmpty());
-        // The parser's "last read" text could hold part of a key: it must never be quoted.
-        QVERIFY2(!error.message.contains(QStringLiteral("FAKE")), qPrintable(error.message));
-        QCOMPARE(readRaw(path), content);
     }
 
     void wrongTypesAreRejected_data()
@@ -171,14 +223,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, content);
         QFETCH(QString, mentions);
-        QTemporaryDir dir;
-        const QString path = writeRaw(dir, content);
-        ConfigFile config(path);
-        const Error error = config.load();
-        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
-        QVERIFY2(error.message.contains(mentions), qPrintable(error.message));
-        QVERIFY(!error.message.contains(QStringLiteral("sk-FAKE")));
-        QCOMPARE(readRaw(path), content);
+        verifyRefused(content, {}, {mentions});
     }
 
     void utf8BomIsAccepted()
@@ -352,38 +397,13 @@ private Q_SLOTS:
     // The file Choragen's own settings page writes (JSON.stringify(config, null, 2), 0644).
     void choragensOwnFileIsReadAndRewrittenInItsShape()
     {
-        // Spelled apart: moc reads two slashes inside a raw string as a comment.
-        const QByteArray ollamaUrl = "http:"
-                                     "//localhost:11434";
         QTemporaryDir dir;
-        const QString path = writeRaw(dir,
-                                      QByteArray(R"({
-  "providers": {
-    "anthropic": {
-      "apiKey": "sk-ant-FAKE-settings-page-0001"
-    },
-    "openai": {
-      "apiKey": "sk-FAKE-settings-page-0002"
-    },
-    "google": {
-      "apiKey": "AIzaFAKE-settings-page-0003"
-    },
-    "ollama": {
-      "baseUrl": "OLLAMA_URL"
-    }
-  },
-  "settings": {
-    "projectsFolder": "/home/me/work",
-    "ui": {
-      "theme": "dark"
-    }
-  }
-})")
-                                          .replace("OLLAMA_URL", ollamaUrl));
+        const QString path = writeRaw(dir, TestSupport::settingsPageConfig());
+        const QJsonObject keys = TestSupport::keysInConfig(TestSupport::settingsPageConfig());
         ConfigFile config(path);
         QVERIFY(config.load().ok());
         QCOMPARE(config.apiKeyProviders(), QStringList({u"anthropic"_s, u"openai"_s, u"google"_s}));
-        QVERIFY(config.apiKey(u"google"_s) == "AIzaFAKE-settings-page-0003");
+        QVERIFY(config.apiKey(u"google"_s) == keys.value(u"google"_s).toString().toUtf8());
         QVERIFY(config.apiKey(u"ollama"_s).isEmpty());
         QVERIFY(config.unrecognizedSecrets().isEmpty());
         const QList<Provider> declared = config.declaredProviders();
@@ -395,21 +415,7 @@ private Q_SLOTS:
         for (const QString &id : {u"anthropic"_s, u"openai"_s, u"google"_s})
             QVERIFY(config.removeApiKey(id));
         QVERIFY(config.save().ok());
-        const QByteArray expected = R"({
-  "providers": {
-    "ollama": {
-      "baseUrl": "OLLAMA_URL"
-    }
-  },
-  "settings": {
-    "projectsFolder": "/home/me/work",
-    "ui": {
-      "theme": "dark"
-    }
-  }
-}
-)";
-        QCOMPARE(readRaw(path), QByteArray(expected).replace("OLLAMA_URL", ollamaUrl));
+        QCOMPARE(readRaw(path), TestSupport::settingsPageConfigWithoutKeys());
 
         // A key set again goes where Choragen's loader reads it.
         config.setApiKey(u"openai"_s, "sk-FAKE-settings-page-0004");
@@ -594,11 +600,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = writeRaw(dir, "{}");
         // A writer killed between creating the lock file and writing its owner into it.
-        QFile lock(path + QStringLiteral(".lock"));
-        QVERIFY(lock.open(QIODevice::WriteOnly));
-        QVERIFY(lock.setFileTime(QDateTime::currentDateTime().addSecs(-60),
-                                 QFileDevice::FileModificationTime));
-        lock.close();
+        QVERIFY(leaveOwnerlessLock(path + QStringLiteral(".lock")));
         ConfigLock configLock(path);
         const Error error = configLock.acquire(3000);
         QVERIFY2(error.ok(), qPrintable(error.message));
@@ -635,45 +637,24 @@ private Q_SLOTS:
     // loop once the other holder lets go.
     void updateConfigLaterWaitsForTheLockInTheEventLoop()
     {
-        QTemporaryDir dir;
-        const QString path = writeRaw(dir, "{}");
-        ConfigLock other(path);
-        QVERIFY(other.tryAcquire().ok());
-        QObject context;
-        std::optional<Error> result;
-        const auto toFile = [](ConfigFile &config, bool &changed) {
-            config.setStorageMode(StorageMode::File);
-            changed = true;
-            return Error::none();
-        };
-        updateConfigLater(path, &context, toFile, [&](const Error &error) { result = error; });
-        QVERIFY(!result.has_value());
-        other.release();
-        QVERIFY(QTest::qWaitFor([&] { return result.has_value(); }, 5000));
-        QVERIFY2(result->ok(), qPrintable(result->message));
-        ConfigFile config(path);
+        HeldLockUpdate update;
+        QVERIFY(update.start());
+        QVERIFY(!update.result.has_value());
+        update.other.release();
+        QVERIFY(update.finished());
+        QVERIFY2(update.result->ok(), qPrintable(update.result->message));
+        ConfigFile config(update.path);
         QVERIFY(config.load().ok());
         QCOMPARE(config.storageMode(), std::optional(StorageMode::File));
     }
 
     void updateConfigLaterGivesUpAfterItsTimeout()
     {
-        QTemporaryDir dir;
-        const QString path = writeRaw(dir, "{}");
-        ConfigLock other(path);
-        QVERIFY(other.tryAcquire().ok());
-        QObject context;
-        std::optional<Error> result;
-        updateConfigLater(
-            path, &context,
-            [](ConfigFile &, bool &changed) {
-                changed = true;
-                return Error::none();
-            },
-            [&](const Error &error) { result = error; }, 300);
-        QVERIFY(QTest::qWaitFor([&] { return result.has_value(); }, 5000));
-        QCOMPARE(result->code, ErrorCode::LockBusy);
-        QCOMPARE(readRaw(path), QByteArray("{}"));
+        HeldLockUpdate update;
+        QVERIFY(update.start(300));
+        QVERIFY(update.finished());
+        QCOMPARE(update.result->code, ErrorCode::LockBusy);
+        QCOMPARE(readRaw(update.path), QByteArray("{}"));
     }
 
     void duplicateMembersAreRefusedWithPosition_data()
@@ -702,17 +683,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, content);
         QFETCH(QString, position);
         QFETCH(QString, member);
-        QTemporaryDir dir;
-        const QString path = writeRaw(dir, content);
-        ConfigFile config(path);
-        const Error error = config.load();
-        QCOMPARE(error.code, ErrorCode::ConfigInvalid);
-        QVERIFY2(error.message.contains(path + position), qPrintable(error.message));
-        QVERIFY2(error.message.contains(u"duplicate member "_s + member),
-                 qPrintable(error.message));
-        // Values are never quoted.
-        QVERIFY(!error.message.contains(u"FAKE-"_s));
-        QCOMPARE(readRaw(path), content);
+        verifyRefused(content, position, {u"duplicate member "_s + member});
     }
 
     void sameNamesInDifferentObjectsAreFine()
@@ -774,11 +745,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = writeRaw(dir, "{}");
         const QString lockPath = path + u".lock"_s;
-        QFile lock(lockPath);
-        QVERIFY(lock.open(QIODevice::WriteOnly));
-        QVERIFY(lock.setFileTime(QDateTime::currentDateTime().addSecs(-60),
-                                 QFileDevice::FileModificationTime));
-        lock.close();
+        QVERIFY(leaveOwnerlessLock(lockPath));
         QCOMPARE(::mkfifo(QFile::encodeName(lockPath + u".rmlock"_s).constData(), 0600), 0);
         // The ownerless lock is not removed without its guard, and the wait ends on time.
         ConfigLock configLock(path);
@@ -791,11 +758,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = writeRaw(dir, "{}");
         const QString lockPath = path + u".lock"_s;
-        QFile lock(lockPath);
-        QVERIFY(lock.open(QIODevice::WriteOnly));
-        QVERIFY(lock.setFileTime(QDateTime::currentDateTime().addSecs(-60),
-                                 QFileDevice::FileModificationTime));
-        lock.close();
+        QVERIFY(leaveOwnerlessLock(lockPath));
         // Another contender is deciding about the same ownerless lock: its decision counts, and
         // nobody else may remove the lock file meanwhile.
         QLockFile guard(lockPath + u".rmlock"_s);

@@ -1,7 +1,7 @@
 // CredentialStore's policy (DESIGN.md "Where a project's key comes from", "Storage policy",
 // "Migration, export, unset"), over the in-memory keychain double: no keychain is needed, so
 // these run on every platform. The real keychain's side is in tests/integration.
-#include "PolicyTest.h"
+#include "PolicyProject.h"
 
 #include "KeychainNaming.h"
 
@@ -32,6 +32,17 @@ QByteArray modeMember(std::optional<StorageMode> mode)
     return "\"credentialStorage\": \"" + storageModeName(*mode).toUtf8() + "\"";
 }
 
+// @p project's config: @p mode (none: undecided) and, when @p keyInFile, fileKey as the anthropic
+// key; and @p inKeychain, unless empty, as the keychain's anthropic entry.
+void arrange(PolicyProject &project, std::optional<StorageMode> mode, bool keyInFile,
+             const QByteArray &inKeychain = {})
+{
+    project.writeConfig(
+        configWith(modeMember(mode), keyInFile ? QStringList {u"anthropic"_s} : QStringList {}));
+    if (!inKeychain.isEmpty())
+        project.keychain().setEntry(u"anthropic"_s, inKeychain);
+}
+
 } // namespace
 
 class TestCredentialStorePolicy : public QObject
@@ -57,8 +68,7 @@ private Q_SLOTS:
     {
         QFETCH(std::optional<StorageMode>, mode);
         PolicyProject project;
-        project.writeConfig(configWith(modeMember(mode), {u"anthropic"_s}));
-        project.keychain().setEntry(u"anthropic"_s, keychainValue);
+        arrange(project, mode, true, keychainValue);
         const QByteArray envKey = TestSupport::fakeKey(u"anthropic"_s, 2);
         qputenv("ANTHROPIC_API_KEY", envKey);
 
@@ -95,8 +105,7 @@ private Q_SLOTS:
     void keychainModeReadsTheKeychainAndReportsAFileConflict()
     {
         PolicyProject project;
-        project.writeConfig(configWith(modeMember(StorageMode::Keychain), {u"anthropic"_s}));
-        project.keychain().setEntry(u"anthropic"_s, keychainValue);
+        arrange(project, StorageMode::Keychain, true, keychainValue);
 
         const auto info = project.lookup(builtIn(u"anthropic"_s));
         QVERIFY(info);
@@ -113,8 +122,7 @@ private Q_SLOTS:
     void keychainModeWithTheSameKeyInTheFileIsNoConflict()
     {
         PolicyProject project;
-        project.writeConfig(configWith(modeMember(StorageMode::Keychain), {u"anthropic"_s}));
-        project.keychain().setEntry(u"anthropic"_s, fileKey);
+        arrange(project, StorageMode::Keychain, true, fileKey);
 
         const auto info = project.lookup(builtIn(u"anthropic"_s));
         QVERIFY(info);
@@ -126,7 +134,7 @@ private Q_SLOTS:
     void keychainModeFailsClosedWhenTheKeychainCannotAnswer()
     {
         PolicyProject project;
-        project.writeConfig(configWith(modeMember(StorageMode::Keychain), {u"anthropic"_s}));
+        arrange(project, StorageMode::Keychain, true);
         project.keychain().setReadError(locked());
 
         const auto info = project.lookup(builtIn(u"anthropic"_s));
@@ -148,9 +156,7 @@ private Q_SLOTS:
     {
         QFETCH(bool, keyInFile);
         PolicyProject project;
-        project.writeConfig(configWith(modeMember(StorageMode::File),
-                                       keyInFile ? QStringList {u"anthropic"_s} : QStringList {}));
-        project.keychain().setEntry(u"anthropic"_s, keychainValue);
+        arrange(project, StorageMode::File, keyInFile, keychainValue);
 
         const auto info = project.lookup(builtIn(u"anthropic"_s));
         QVERIFY(info);
@@ -164,8 +170,7 @@ private Q_SLOTS:
     void undecidedPrefersTheFile()
     {
         PolicyProject project;
-        project.writeConfig(configWith({}, {u"anthropic"_s}));
-        project.keychain().setEntry(u"anthropic"_s, keychainValue);
+        arrange(project, std::nullopt, true, keychainValue);
 
         const auto info = project.lookup(builtIn(u"anthropic"_s));
         QVERIFY(info);
@@ -179,8 +184,7 @@ private Q_SLOTS:
     void undecidedWithoutAFileKeyReadsTheKeychain()
     {
         PolicyProject project;
-        project.writeConfig(configWith({}));
-        project.keychain().setEntry(u"anthropic"_s, keychainValue);
+        arrange(project, std::nullopt, false, keychainValue);
 
         const auto info = project.lookup(builtIn(u"anthropic"_s));
         QVERIFY(info);
@@ -274,8 +278,7 @@ private Q_SLOTS:
     void fileModeUnsetNeverTouchesTheKeychain()
     {
         PolicyProject project;
-        project.writeConfig(configWith(modeMember(StorageMode::File), {u"anthropic"_s}));
-        project.keychain().setEntry(u"anthropic"_s, keychainValue);
+        arrange(project, StorageMode::File, true, keychainValue);
 
         const auto result = project.remove(builtIn(u"anthropic"_s));
         QVERIFY(result);
@@ -289,8 +292,7 @@ private Q_SLOTS:
     void keychainModeUnsetRemovesTheSharedEntryAndSaysSo()
     {
         PolicyProject project;
-        project.writeConfig(configWith(modeMember(StorageMode::Keychain)));
-        project.keychain().setEntry(u"anthropic"_s, keychainValue);
+        arrange(project, StorageMode::Keychain, false, keychainValue);
 
         const auto result = project.remove(builtIn(u"anthropic"_s));
         QVERIFY(result);
@@ -304,7 +306,7 @@ private Q_SLOTS:
     void keychainModeUnsetFailsWhenTheKeychainCannotAnswer()
     {
         PolicyProject project;
-        project.writeConfig(configWith(modeMember(StorageMode::Keychain), {u"anthropic"_s}));
+        arrange(project, StorageMode::Keychain, true);
         const QByteArray before = project.configBytes();
         project.keychain().setUnavailable(locked());
 
@@ -318,8 +320,7 @@ private Q_SLOTS:
     void undecidedUnsetRemovesBothCopies()
     {
         PolicyProject project;
-        project.writeConfig(configWith({}, {u"anthropic"_s}));
-        project.keychain().setEntry(u"anthropic"_s, keychainValue);
+        arrange(project, std::nullopt, true, keychainValue);
 
         const auto result = project.remove(builtIn(u"anthropic"_s));
         QVERIFY(result);

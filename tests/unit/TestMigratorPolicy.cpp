@@ -2,7 +2,7 @@
 // verify before the file changes, conflicts keep both, unknown key-like members block, profiles
 // pick the account. Crash safety against the real keychain is in tests/integration and
 // tests/hardening.
-#include "PolicyTest.h"
+#include "PolicyProject.h"
 
 #include "KeychainNaming.h"
 #include "Migrator.h"
@@ -29,7 +29,7 @@ std::optional<Migration> migrate(CredentialStore &store, const MigrationOptions 
     Migrator migrator(store);
     QList<MigrationStep> steps;
     const auto report
-        = await<MigrationReport>([&](QObject *, std::function<void(MigrationReport)> done) {
+        = waitFor<MigrationReport>([&](QObject *, std::function<void(MigrationReport)> done) {
               migrator.migrate(
                   options,
                   [&](const MigrationStep &step) {
@@ -254,7 +254,7 @@ private Q_SLOTS:
 
         Migrator migrator(project.store());
         const auto report
-            = await<MigrationReport>([&](QObject *, std::function<void(MigrationReport)> done) {
+            = waitFor<MigrationReport>([&](QObject *, std::function<void(MigrationReport)> done) {
                   migrator.exportToFile({builtIn(u"openai"_s)}, {},
                                         [done](const MigrationReport &r) { done(r); });
               });

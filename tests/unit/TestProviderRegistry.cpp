@@ -1,8 +1,7 @@
 #include "ConfigFile.h"
 #include "ProviderRegistry.h"
+#include "TestSupport.h"
 
-#include <QDir>
-#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,14 +27,8 @@ private Q_SLOTS:
 
     static ConfigFile loadConfig(const QTemporaryDir &dir, const QByteArray &content)
     {
-        QDir(dir.path()).mkpath(QStringLiteral(".choragen"));
-        const QString path = dir.filePath(QStringLiteral(".choragen/config.json"));
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write test config");
-        file.write(content);
-        file.close();
-        ConfigFile config(path);
+        TestSupport::writeConfig(dir.path(), content);
+        ConfigFile config(TestSupport::configPath(dir.path()));
         if (!config.load().ok())
             qFatal("test config does not load");
         return config;
