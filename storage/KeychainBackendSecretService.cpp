@@ -18,11 +18,8 @@
 #define SECRET_API_SUBJECT_TO_CHANGE 1
 #include <libsecret/secret.h>
 
-#include <QDBusConnection>
-#include <QDBusConnectionInterface>
-#include <QDBusPendingCallWatcher>
-#include <QDBusPendingReply>
 #include <QFile>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QPointer>
 #include <QPromise>
@@ -44,6 +41,7 @@ struct SecretServiceOutcome
     QString provider; // the process owning org.freedesktop.secrets, once looked up
     QByteArray collection; // the default collection's path, once read
     QStringList absent; // surveyBeforeWrites(): accounts with no item at all
+    QString detail; // probe(): one line for people, when the error's message is not it
 };
 
 namespace {
@@ -296,6 +294,8 @@ struct SecretServiceCall
 
     bool connect(Error *failure)
     {
+        if (service)
+            return true;
         GError *gerror = nullptr;
         service.reset(secret_service_get_sync(SECRET_SERVICE_NONE, cancellable, &gerror));
         return service || failed(gerror, failure);
@@ -582,6 +582,8 @@ using Call = SecretServiceCall;
 SecretServiceOutcome readItem(Call &call, const QString &account)
 {
     SecretServiceOutcome outcome;
+    if (!call.connect(&outcome.error))
+        return outcome;
     QStringList unlocked;
     QStringList locked;
     if (!call.find(account, &unlocked, &locked, &outcome.error))
@@ -598,6 +600,8 @@ SecretServiceOutcome readItem(Call &call, const QString &account)
 SecretServiceOutcome writeItem(Call &call, const QString &account, const QByteArray &secret)
 {
     SecretServiceOutcome outcome;
+    if (!call.connect(&outcome.error))
+        return outcome;
     QStringList unlocked;
     if (!call.prepareWrite(account, &unlocked, &outcome.error))
         return outcome;
@@ -621,6 +625,8 @@ SecretServiceOutcome placeItem(Call &call, const QString &providerId, const QStr
                                const QByteArray &secret, bool knownAbsent)
 {
     SecretServiceOutcome outcome;
+    if (!call.connect(&outcome.error))
+        return outcome;
     QStringList unlocked;
     if (knownAbsent ? !call.haveCollection(&outcome.error)
                     : !call.prepareWrite(account, &unlocked, &outcome.error))
@@ -653,6 +659,8 @@ SecretServiceOutcome surveyItems(Call &call, const QStringList &accounts)
 {
     SecretServiceOutcome outcome;
     Error failure;
+    if (!call.connect(&failure))
+        return outcome;
     if (!call.defaultCollection(&failure) || call.collection.isEmpty())
         return outcome;
     std::unique_ptr<Reply[]> replies = call.together(
@@ -698,6 +706,8 @@ SecretServiceOutcome surveyItems(Call &call, const QStringList &accounts)
 SecretServiceOutcome removeItems(Call &call, const QString &account)
 {
     SecretServiceOutcome outcome;
+    if (!call.connect(&outcome.error))
+        return outcome;
     QStringList unlocked;
     QStringList locked;
     if (!call.find(account, &unlocked, &locked, &outcome.error))
@@ -739,6 +749,8 @@ SecretServiceOutcome removeItems(Call &call, const QString &account)
 SecretServiceOutcome unlockDefaultCollection(Call &call)
 {
     SecretServiceOutcome outcome;
+    if (!call.connect(&outcome.error))
+        return outcome;
     bool isLocked = false;
     if (!call.defaultCollection(&outcome.error)
         || (!call.collection.isEmpty()
@@ -780,6 +792,61 @@ SecretServiceOutcome unlockDefaultCollection(Call &call)
     return outcome;
 }
 
+// Whether the session bus is there and has a Secret Service running or ready to start; false
+// with @p outcome saying which is missing. Never starts a bus: where none is set up, GLib would
+// run dbus-launch.
+bool sessionBusAnswers(Call &call, SecretServiceOutcome *outcome)
+{
+    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")
+        && (runtime.isEmpty() || !QFileInfo::exists(runtime + QStringLiteral("/bus")))) {
+        outcome->error = call.error(ErrorCode::NoDBusSession,
+                                    QStringLiteral("There is no D-Bus session bus."));
+        outcome->detail = QStringLiteral("DBUS_SESSION_BUS_ADDRESS is not set");
+        return false;
+    }
+    GError *gerror = nullptr;
+    GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, call.cancellable, &gerror);
+    if (!bus) {
+        outcome->error = call.error(ErrorCode::NoDBusSession,
+                                    QStringLiteral("There is no D-Bus session bus."));
+        outcome->detail = QString::fromUtf8(gerror->message);
+        g_error_free(gerror);
+        return false;
+    }
+    const auto ask = [&](const char *method, GVariant *parameters, const GVariantType *type) {
+        return g_dbus_connection_call_sync(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus", method, parameters, type,
+                                           G_DBUS_CALL_FLAGS_NONE, -1, call.cancellable, nullptr);
+    };
+    bool found = false;
+    if (GVariant *owned
+        = ask("NameHasOwner", g_variant_new("(s)", secretsBusName), G_VARIANT_TYPE("(b)"))) {
+        g_variant_get(owned, "(b)", &found);
+        g_variant_unref(owned);
+    }
+    if (!found) {
+        if (GVariant *names = ask("ListActivatableNames", nullptr, G_VARIANT_TYPE("(as)"))) {
+            GVariantIter *iter = nullptr;
+            g_variant_get(names, "(as)", &iter);
+            const gchar *name = nullptr;
+            while (!found && g_variant_iter_loop(iter, "&s", &name))
+                found = qstrcmp(name, secretsBusName) == 0;
+            g_variant_iter_free(iter);
+            g_variant_unref(names);
+        }
+    }
+    g_object_unref(bus);
+    if (!found) {
+        outcome->error
+            = call.error(ErrorCode::NoSecretService,
+                         QStringLiteral("No Secret Service is running on the session bus."));
+        outcome->detail = QStringLiteral("%1 is neither running nor activatable")
+                              .arg(QString::fromLatin1(secretsBusName));
+    }
+    return found;
+}
+
 struct CallState
 {
     bool settled = false;
@@ -788,22 +855,6 @@ struct CallState
 };
 
 } // namespace
-
-KeychainBackend::KeychainBackend(QObject *parent)
-    : KeychainBackend(keychainTimeoutFromEnvironment(), parent)
-{
-}
-
-KeychainBackend::KeychainBackend(int timeoutMs, QObject *parent)
-    : QObject(parent)
-    , m_timeoutMs(timeoutMs)
-{
-}
-
-bool KeychainBackend::isBuiltIn()
-{
-    return true;
-}
 
 QString KeychainBackend::name() const
 {
@@ -901,16 +952,13 @@ void KeychainBackend::runOnWorker(Work work, QObject *context,
         call.provider = provider;
         call.timeoutMs = timeoutMs;
         call.collection = collection;
-        Outcome outcome;
-        if (call.connect(&outcome.error)) {
-            outcome = work(call);
-            if (unlockWaiting && outcome.error.code == ErrorCode::KeychainLocked) {
-                // As secret-tool and keytar do: the provider's own prompt, then once more.
-                unlockWaiting(call.backend());
-                const Outcome unlocked = unlockDefaultCollection(call);
-                if (unlocked.error.ok())
-                    outcome = work(call);
-            }
+        Outcome outcome = work(call);
+        if (unlockWaiting && outcome.error.code == ErrorCode::KeychainLocked) {
+            // As secret-tool and keytar do: the provider's own prompt, then once more.
+            unlockWaiting(call.backend());
+            const Outcome unlocked = unlockDefaultCollection(call);
+            if (unlocked.error.ok())
+                outcome = work(call);
         }
         outcome.provider = call.provider;
         outcome.collection = call.collection;
@@ -1022,96 +1070,28 @@ void KeychainBackend::unlock(QObject *context, Done done)
 
 void KeychainBackend::probe(QObject *context, ProbeDone done)
 {
-    // A probe always asks again, even after a timeout.
+    // A probe always asks again, even after a timeout. It reads an entry no one has: a locked
+    // keyring (which hides every item) is told apart from an empty one. Before that, the session
+    // bus is asked whether a Secret Service runs or can be started, so that "no D-Bus session"
+    // and "no Secret Service" are reported as such.
     m_timedOut = false;
-    const QString backend = name();
-    const auto unavailable
-        = [backend](ErrorCode code, const QString &message, const QString &detail) {
-              BackendStatus status;
-              status.backend = backend;
-              status.reason = Error::make(code, message,
-                                          fixForKeychainError(code, 0, KeychainPlatform::Linux));
-              status.detail = detail;
-              return status;
-          };
-    const auto deliver = [context = QPointer<QObject>(context), done](const BackendStatus &s) {
-        if (!context)
-            return;
-        QMetaObject::invokeMethod(
-            context.data(),
-            [context, done, s] {
-                if (context)
-                    done(s);
-            },
-            Qt::QueuedConnection);
-    };
-
-    QDBusConnection bus = QDBusConnection::sessionBus();
-    if (!bus.isConnected()) {
-        const QString why = bus.lastError().message();
-        deliver(unavailable(
-            ErrorCode::NoDBusSession, QStringLiteral("There is no D-Bus session bus."),
-            why.isEmpty() ? QStringLiteral("DBUS_SESSION_BUS_ADDRESS is not set") : why));
-        return;
-    }
-
-    // Owned, or activatable on demand: both mean the service will answer.
-    const QString service = QString::fromLatin1(secretsBusName);
-    auto *owner = new QDBusPendingCallWatcher(
-        bus.interface()->asyncCall(QStringLiteral("NameHasOwner"), service), this);
-    connect(
-        owner, &QDBusPendingCallWatcher::finished, this,
-        [this, bus, service, context = QPointer<QObject>(context), done, unavailable,
-         deliver](QDBusPendingCallWatcher *w) mutable {
-            w->deleteLater();
-            const QDBusPendingReply<bool> hasOwner = *w;
-            if (!context)
-                return;
-            if (!hasOwner.isError() && hasOwner.value()) {
-                secretServiceProbe(context, done);
-                return;
-            }
-            auto *activatable = new QDBusPendingCallWatcher(
-                bus.interface()->asyncCall(QStringLiteral("ListActivatableNames")), this);
-            connect(
-                activatable, &QDBusPendingCallWatcher::finished, this,
-                [this, service, context, done, unavailable, deliver](QDBusPendingCallWatcher *a) {
-                    a->deleteLater();
-                    const QDBusPendingReply<QStringList> names = *a;
-                    if (!context)
-                        return;
-                    if (!names.isError() && names.value().contains(service)) {
-                        secretServiceProbe(context, done);
-                        return;
-                    }
-                    deliver(unavailable(
-                        ErrorCode::NoSecretService,
-                        QStringLiteral("No Secret Service is running on the session bus."),
-                        QStringLiteral("%1 is neither running nor activatable").arg(service)));
-                });
-        });
-}
-
-void KeychainBackend::secretServiceProbe(QObject *context, ProbeDone done)
-{
-    // Reads an entry no one has: it opens a session like any read, and a locked keyring (which
-    // hides every item) is told apart from an empty one.
     runOnWorker(
         [](Call &call) {
-            Outcome outcome = readItem(call, probeAccount);
+            Outcome outcome;
+            if (!sessionBusAnswers(call, &outcome))
+                return outcome;
+            outcome = readItem(call, probeAccount);
             call.backend(); // the status names the provider
             return outcome;
         },
         // Called only while this backend lives: the answer comes through its child watcher.
         context,
         [this, done](const Outcome &outcome) {
-            if (!outcome.provider.isEmpty())
-                m_provider = outcome.provider;
             BackendStatus status;
             status.backend = name();
             if (!outcome.error.ok() && !outcome.error.isNotFound()) {
                 status.reason = outcome.error;
-                status.detail = outcome.error.message;
+                status.detail = outcome.detail.isEmpty() ? outcome.error.message : outcome.detail;
                 done(status);
                 return;
             }

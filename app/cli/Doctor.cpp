@@ -17,9 +17,6 @@
 #include <QRandomGenerator>
 
 #if CHORAGEN_WITH_KEYCHAIN && defined(Q_OS_LINUX)
-#include <QDBusConnection>
-#include <QDBusConnectionInterface>
-#include <QDBusReply>
 #include <QFile>
 #endif
 
@@ -64,34 +61,6 @@ QString randomHex(int bytes)
     for (char &c : random)
         c = char(QRandomGenerator::system()->bounded(256));
     return QString::fromLatin1(random.toHex());
-}
-
-// The program behind the Secret Service, for people: "gnome-keyring", "KeePassXC", "KWallet";
-// empty where there is no such question (macOS, Windows) or the bus does not say.
-QString secretServiceProgram()
-{
-#if CHORAGEN_WITH_KEYCHAIN && defined(Q_OS_LINUX)
-    QDBusConnection bus = QDBusConnection::sessionBus();
-    if (!bus.isConnected() || !bus.interface())
-        return {};
-    const QDBusReply<uint> pid
-        = bus.interface()->servicePid(QStringLiteral("org.freedesktop.secrets"));
-    if (!pid.isValid())
-        return {};
-    QFile comm(QStringLiteral("/proc/%1/comm").arg(pid.value()));
-    if (!comm.open(QIODevice::ReadOnly))
-        return {};
-    const QString name = QString::fromLocal8Bit(comm.readAll().trimmed());
-    if (name.startsWith(QLatin1String("gnome-keyring")))
-        return QStringLiteral("gnome-keyring");
-    if (name.startsWith(QLatin1String("keepassxc")))
-        return QStringLiteral("KeePassXC");
-    if (name.startsWith(QLatin1String("kwalletd")) || name.startsWith(QLatin1String("ksecretd")))
-        return QStringLiteral("KWallet");
-    return name;
-#else
-    return {};
-#endif
 }
 
 #ifndef Q_OS_WIN
@@ -274,10 +243,8 @@ void Doctor::checkKeychain()
     } else if (failure.isEmpty() && !removed.ok()) {
         failure = QStringLiteral("deleting the test entry failed: %1").arg(removed.message);
     }
-    const QString program = secretServiceProgram();
-    const QString backend = program.isEmpty()
-        ? status.backend
-        : QStringLiteral("%1 (%2)").arg(status.backend, program);
+    // On Linux the backend's name says which program answers: "gnome-keyring Secret Service".
+    const QString backend = keychain.name();
     check.ok = failure.isEmpty();
     check.detail = check.ok
         ? QStringLiteral("wrote, read back and deleted a test entry in %1").arg(backend)

@@ -312,7 +312,7 @@ private Q_SLOTS:
         QVERIFY(doctorCheck(report, QStringLiteral("keychain"))
                     .value(QStringLiteral("detail"))
                     .toString()
-                    .contains(QStringLiteral("Secret Service (gnome-keyring)")));
+                    .contains(QStringLiteral("gnome-keyring Secret Service")));
     }
 
     void doctorLeavesNoKeychainEntry()
