@@ -29,22 +29,6 @@ struct JobState
 
 } // namespace
 
-KeychainBackend::KeychainBackend(QObject *parent)
-    : KeychainBackend(keychainTimeoutFromEnvironment(), parent)
-{
-}
-
-KeychainBackend::KeychainBackend(int timeoutMs, QObject *parent)
-    : QObject(parent)
-    , m_timeoutMs(timeoutMs)
-{
-}
-
-bool KeychainBackend::isBuiltIn()
-{
-    return true;
-}
-
 QString KeychainBackend::name() const
 {
     if (currentKeychainPlatform() == KeychainPlatform::Windows)
@@ -180,24 +164,5 @@ void KeychainBackend::unlock(QObject *context, Done done)
 {
     SecretBackend::unlock(context, std::move(done));
 }
-
-void KeychainBackend::writeIfAbsent(const QString &providerId, const QByteArray &secret,
-                                    QObject *context, PlaceDone done)
-{
-    SecretBackend::writeIfAbsent(providerId, secret, context, std::move(done));
-}
-
-void KeychainBackend::setUnlockOnDemand(std::function<void(const QString &)> waiting)
-{
-    Q_UNUSED(waiting)
-}
-
-void KeychainBackend::surveyBeforeWrites(const QStringList &providerIds, QObject *context,
-                                         std::function<void()> done)
-{
-    SecretBackend::surveyBeforeWrites(providerIds, context, std::move(done));
-}
-
-void KeychainBackend::forgetSurvey() { }
 
 } // namespace Choragen

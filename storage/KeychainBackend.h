@@ -54,20 +54,25 @@ public:
                Done done) override;
     void remove(const QString &providerId, QObject *context, Done done) override;
     void readIfPresent(const QString &providerId, QObject *context, ReadDone done) override;
+#if CHORAGEN_SECRET_SERVICE
+    // The Secret Service answers these in fewer round trips than the defaults.
     void writeIfAbsent(const QString &providerId, const QByteArray &secret, QObject *context,
                        PlaceDone done) override;
-    /// Linux: one search for every item under the service name; macOS, Windows: nothing.
+    /// One search for every item under the service name.
     void surveyBeforeWrites(const QStringList &providerIds, QObject *context,
                             std::function<void()> done) override;
     void forgetSurvey() override;
+#endif
     /// Linux: asks the Secret Service to unlock its default collection with the provider's own
     /// prompt, waiting up to the timeout. macOS and Windows: not supported (the default).
     bool canUnlock() const override;
     void unlock(QObject *context, Done done) override;
-    /// Linux: a call that finds the keychain locked asks it to unlock (its own prompt), calls
+#if CHORAGEN_SECRET_SERVICE
+    /// A call that finds the keychain locked asks it to unlock (its own prompt), calls
     /// @p waiting with the backend's name (on a worker thread) and, once unlocked, runs again.
-    /// macOS and Windows unlock on their own: nothing to do.
+    /// (macOS and Windows unlock on their own.)
     void setUnlockOnDemand(std::function<void(const QString &backend)> waiting) override;
+#endif
 
     /// Maps a finished QtKeychain job's error to ours, with a message and a fix for people.
     static Error classify(int keychainError, const QString &errorString, const QString &backend);
@@ -85,7 +90,6 @@ private:
     // unless @p remembersTimeout is false (an unlock prompt the user did not answer).
     void runOnWorker(Work work, QObject *context, std::function<void(const Outcome &)> finish,
                      bool remembersTimeout = true);
-    void secretServiceProbe(QObject *context, ProbeDone done);
 
     int m_timeoutMs;
     QString m_profile;

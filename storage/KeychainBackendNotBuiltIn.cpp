@@ -91,23 +91,4 @@ void KeychainBackend::unlock(QObject *context, Done done)
     SecretBackend::unlock(context, std::move(done));
 }
 
-void KeychainBackend::writeIfAbsent(const QString &providerId, const QByteArray &secret,
-                                    QObject *context, PlaceDone done)
-{
-    SecretBackend::writeIfAbsent(providerId, secret, context, std::move(done));
-}
-
-void KeychainBackend::setUnlockOnDemand(std::function<void(const QString &)> waiting)
-{
-    Q_UNUSED(waiting)
-}
-
-void KeychainBackend::surveyBeforeWrites(const QStringList &providerIds, QObject *context,
-                                         std::function<void()> done)
-{
-    SecretBackend::surveyBeforeWrites(providerIds, context, std::move(done));
-}
-
-void KeychainBackend::forgetSurvey() { }
-
 } // namespace Choragen

@@ -21,6 +21,23 @@ Error keychainTimedOut(const QString &backend, int timeoutMs)
         fixForKeychainError(ErrorCode::TimedOut, timeoutMs));
 }
 
+// What both keychain implementations share (the Secret Service's and QtKeychain's).
+KeychainBackend::KeychainBackend(QObject *parent)
+    : KeychainBackend(keychainTimeoutFromEnvironment(), parent)
+{
+}
+
+KeychainBackend::KeychainBackend(int timeoutMs, QObject *parent)
+    : QObject(parent)
+    , m_timeoutMs(timeoutMs)
+{
+}
+
+bool KeychainBackend::isBuiltIn()
+{
+    return true;
+}
+
 Error KeychainBackend::classify(int keychainError, const QString &errorString,
                                 const QString &backend)
 {

@@ -1,6 +1,7 @@
 #include "SecretBackend.h"
 
 #include "FaultInjection.h"
+#include "PostTo.h"
 #include "Secret.h"
 
 namespace Choragen {
@@ -50,13 +51,7 @@ void SecretBackend::surveyBeforeWrites(const QStringList &providerIds, QObject *
                                        std::function<void()> done)
 {
     Q_UNUSED(providerIds)
-    QMetaObject::invokeMethod(
-        context,
-        [context = QPointer<QObject>(context), done = std::move(done)] {
-            if (context)
-                done();
-        },
-        Qt::QueuedConnection);
+    postTo(context, std::move(done));
 }
 
 } // namespace Choragen
