@@ -5,6 +5,7 @@
 #include "GuiMain.h"
 #include "Hardening.h"
 #include "KeychainNaming.h"
+#include "cli/Cli.h"
 #include "cli/Terminal.h"
 
 #include <QCommandLineParser>
@@ -112,14 +113,6 @@ Arguments parseArguments(const QStringList &argv)
     return arguments;
 }
 
-QStringList argumentsOf(int argc, char **argv)
-{
-    QStringList arguments;
-    for (int i = 0; i < argc; ++i)
-        arguments << QString::fromLocal8Bit(argv[i]);
-    return arguments;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -130,7 +123,7 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Choragen"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CHORAGEN_VERSION));
 
-    const Arguments arguments = parseArguments(argumentsOf(argc, argv));
+    const Arguments arguments = parseArguments(Choragen::Cli::argumentsOf(argc, argv));
     if (arguments.exit)
         return Choragen::Cli::checkStandardOutput(arguments.exitCode);
     if (!Choragen::hasDisplay()) {

@@ -12,18 +12,6 @@
 #include "SettingsLauncher.h"
 #endif
 
-namespace {
-
-QStringList argumentsOf(int argc, char **argv)
-{
-    QStringList arguments;
-    for (int i = 0; i < argc; ++i)
-        arguments << QString::fromLocal8Bit(argv[i]);
-    return arguments;
-}
-
-} // namespace
-
 int main(int argc, char **argv)
 {
     Choragen::hardenProcess();

@@ -134,6 +134,14 @@ QString helpText()
     return parser.helpText();
 }
 
+QStringList argumentsOf(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    return arguments;
+}
+
 Invocation parseArguments(const QStringList &arguments)
 {
     QCommandLineParser parser;

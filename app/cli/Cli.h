@@ -25,6 +25,9 @@ struct Invocation
 /// Parses argv (QCommandLineParser). --help, --version and usage errors print and give Exit.
 Invocation parseArguments(const QStringList &arguments);
 
+/// main()'s arguments as strings, in the local 8-bit encoding.
+QStringList argumentsOf(int argc, char **argv);
+
 /// Runs one config:* command; returns the exit code (0 ok, 1 failed, 2 usage, 3 keychain
 /// unavailable, 4 config file invalid). Needs a QCoreApplication.
 int runCommand(const Invocation &invocation);
