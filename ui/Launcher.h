@@ -36,6 +36,8 @@ public:
     ProviderListModel *model() const { return m_model.get(); }
     SettingsWindow *settingsWindow() const { return m_window.get(); }
     MigrationWizard *wizard() const;
+    // Whether this launch has chosen between the wizard and the settings window.
+    bool decided() const { return m_decided; }
     // The wizard was offered on this launch.
     bool offeredWizard() const { return m_offeredWizard; }
 

@@ -59,7 +59,7 @@ private Q_SLOTS:
             R"({"providers": {"openai": {"apiKey": "sk-FAKE-fallback-000000000000000b2"}}})");
         SettingsWindow *window = launchAndAwaitKeychainStatus();
         QVERIFY(window);
-        QTest::qWait(100);
+        QVERIFY(m_launcher->decided());
         QVERIFY(!m_launcher->wizard());
         QTRY_COMPARE_WITH_TIMEOUT(window->row(u"openai"_s)->badge()->text(), u"File"_s, 10000);
         // Keys are in the file, but there is nowhere to move them.

@@ -2,9 +2,7 @@
 // `choragen` with no command becomes the window (same process, the window's exit status); a
 // missing window is reported as such while the commands keep working; the command line never
 // links or loads the widget libraries; `choragen-settings --migrate` opens the wizard.
-#include "TestSupport.h"
-
-#include "../support/TestSupport.h"
+#include "StoreFixtures.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -164,16 +164,7 @@ private Q_SLOTS:
         QProcess get;
         get.start(choragenBinary(),
                   {u"--project"_s, m_project->path(), u"config:get"_s, u"openai"_s});
-        QVERIFY(get.waitForStarted());
-        QByteArray err;
-        QTRY_VERIFY_WITH_TIMEOUT((err += get.readAllStandardError())
-                                     .contains("waiting for you to unlock the keychain in "
-                                               "gnome-keyring"),
-                                 15000);
-        const QString prompt = waitForPrompt();
-        QVERIFY2(!prompt.isEmpty(), "the keychain's unlock prompt did not appear");
-        answerWithPassword(prompt);
-        QTRY_VERIFY_WITH_TIMEOUT(get.state() == QProcess::NotRunning, 20000);
+        QVERIFY(unlockedForCommand(get));
         QCOMPARE(get.exitCode(), 0);
         QVERIFY(get.readAllStandardOutput().trimmed() == openaiKey.toUtf8());
         QVERIFY(!isLocked(m_collection));
@@ -187,16 +178,7 @@ private Q_SLOTS:
             R"({"providers": {"anthropic": {"apiKey": "sk-FAKE-unlock-migrate-0000000001"}}})");
         QProcess migrate;
         migrate.start(choragenBinary(), {u"--project"_s, project.path(), u"--migrate"_s});
-        QVERIFY(migrate.waitForStarted());
-        QByteArray err;
-        QTRY_VERIFY_WITH_TIMEOUT((err += migrate.readAllStandardError())
-                                     .contains("waiting for you to unlock the keychain in "
-                                               "gnome-keyring"),
-                                 15000);
-        const QString prompt = waitForPrompt();
-        QVERIFY2(!prompt.isEmpty(), "the keychain's unlock prompt did not appear");
-        answerWithPassword(prompt);
-        QTRY_VERIFY_WITH_TIMEOUT(migrate.state() == QProcess::NotRunning, 20000);
+        QVERIFY(unlockedForCommand(migrate));
         QVERIFY2(migrate.exitCode() == 0, migrate.readAllStandardError().constData());
         QVERIFY(project.fileKey(u"anthropic"_s).isEmpty());
         QVERIFY(!isLocked(m_collection));
@@ -263,6 +245,23 @@ private:
         QVERIFY(openai->lineEdit()->text() == openaiKey);
         QVERIFY(m_window->unlockButton()->isHidden());
         QVERIFY(m_window->storageReasonLabel()->isHidden());
+    }
+
+    // A command started in @p process says it waits for the unlock prompt, the prompt appears
+    // and is answered with the password, and the command ends; false if any of it did not happen.
+    bool unlockedForCommand(QProcess &process)
+    {
+        if (!process.waitForStarted())
+            return false;
+        QString err;
+        if (!TestSupport::waitForStandardError(
+                process, err, u"waiting for you to unlock the keychain in gnome-keyring"_s))
+            return false;
+        const QString prompt = waitForPrompt();
+        if (prompt.isEmpty())
+            return false;
+        answerWithPassword(prompt);
+        return process.waitForFinished(20000);
     }
 
     void answerWithPassword(const QString &prompt)

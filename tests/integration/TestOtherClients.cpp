@@ -149,7 +149,7 @@ private Q_SLOTS:
         const QString nobodys = QStringLiteral("openai");
         QVERIFY(store(same + QStringLiteral("-api-key"), fakeKey(same)));
         QVERIFY(store(different + QStringLiteral("-api-key"), fakeKey(different, 5)));
-        writeConfig(m_dir->path(), configWithKeys({same, different, nobodys}));
+        writeConfig(project(), configWithKeys({same, different, nobodys}));
 
         const Run migrate = choragen(at({QStringLiteral("--migrate")}));
         QCOMPARE(migrate.exitCode, 1);
@@ -162,7 +162,7 @@ private Q_SLOTS:
         for (auto it = theirs.first().cbegin(); it != theirs.first().cend(); ++it)
             attributes << it.key() << it.value();
         QVERIFY(secretToolLookupBy(attributes) == fakeKey(different, 5));
-        const QJsonObject left = keysInConfig(readConfig(m_dir->path()));
+        const QJsonObject left = keysInConfig(readConfig(project()));
         QCOMPARE(left.keys(), QStringList {different});
         verifyOneFullItem(nobodys + QStringLiteral("-api-key"), fakeKey(nobodys));
     }
