@@ -25,19 +25,25 @@ QProcessEnvironment windowEnvironment()
     return env;
 }
 
-QStringList neededLibraries(const QString &binary)
+// The values of the entries of @p tag (NEEDED, RUNPATH, RPATH) in @p binary's dynamic section.
+QStringList dynamicEntries(const QString &binary, const QString &tag)
 {
     QProcess readelf;
     readelf.start(u"readelf"_s, {u"-d"_s, binary});
     if (!readelf.waitForFinished(30000) || readelf.exitCode() != 0)
-        return {};
-    QStringList needed;
+        return {u"readelf failed"_s};
+    QStringList values;
     const QStringList lines = QString::fromLocal8Bit(readelf.readAllStandardOutput()).split(u'\n');
     for (const QString &line : lines) {
-        if (line.contains(u"(NEEDED)"_s))
-            needed << line.section(u'[', 1).section(u']', 0, 0);
+        if (line.contains(u'(' + tag + u')'))
+            values << line.section(u'[', 1).section(u']', 0, 0);
     }
-    return needed;
+    return values;
+}
+
+QStringList neededLibraries(const QString &binary)
+{
+    return dynamicEntries(binary, u"NEEDED"_s);
 }
 
 } // namespace
@@ -69,6 +75,16 @@ private Q_SLOTS:
         }
         const QStringList window = neededLibraries(m_settings);
         QVERIFY2(window.contains(u"libQt6Widgets.so.6"_s), qPrintable(window.join(u' ')));
+    }
+
+    // Every library comes from the system's folders: no RUNPATH or RPATH, whose empty entries
+    // the loader would read as the current folder (a cloned repository's, say).
+    void noLibrarySearchPath()
+    {
+        for (const QString &binary : {m_choragen, m_settings}) {
+            QCOMPARE(dynamicEntries(binary, u"RUNPATH"_s), QStringList());
+            QCOMPARE(dynamicEntries(binary, u"RPATH"_s), QStringList());
+        }
     }
 
     // The dynamic loader's own record (LD_DEBUG=files) of every library the process opened.

@@ -43,6 +43,12 @@ desktop-file-validate "$root/usr/share/applications/$app.desktop" || fail "deskt
 appstreamcli validate --no-net "$root/usr/share/metainfo/$app.metainfo.xml" >/dev/null || fail "metainfo invalid"
 grep -q "config:status" "$root/usr/share/man/man1/choragen.1" || fail "man page lacks the commands"
 
+# No library search path of its own: the loader never looks in the folder choragen runs from.
+for binary in "$root"/usr/bin/choragen*; do
+    if readelf -d "$binary" | grep -qE "\((RUNPATH|RPATH)\)"; then
+        fail "$binary has a library search path; every library comes from the system"
+    fi
+done
 # The command line links neither QtWidgets nor QtGui, so config:* commands start without them.
 readelf -d "$root/usr/bin/choragen" | grep -E "NEEDED.*libQt6(Widgets|Gui)" \
     && fail "/usr/bin/choragen links QtWidgets or QtGui; the window belongs in choragen-settings"
