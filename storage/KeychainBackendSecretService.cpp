@@ -819,7 +819,7 @@ bool sessionBusAnswers(Call &call, SecretServiceOutcome *outcome)
                                            "org.freedesktop.DBus", method, parameters, type,
                                            G_DBUS_CALL_FLAGS_NONE, -1, call.cancellable, nullptr);
     };
-    bool found = false;
+    gboolean found = FALSE; // "b" stores a gboolean (4 bytes), never into a bool
     if (GVariant *owned
         = ask("NameHasOwner", g_variant_new("(s)", secretsBusName), G_VARIANT_TYPE("(b)"))) {
         g_variant_get(owned, "(b)", &found);
@@ -831,7 +831,7 @@ bool sessionBusAnswers(Call &call, SecretServiceOutcome *outcome)
             g_variant_get(names, "(as)", &iter);
             const gchar *name = nullptr;
             while (!found && g_variant_iter_loop(iter, "&s", &name))
-                found = qstrcmp(name, secretsBusName) == 0;
+                found = qstrcmp(name, secretsBusName) == 0 ? TRUE : FALSE;
             g_variant_iter_free(iter);
             g_variant_unref(names);
         }
@@ -844,7 +844,7 @@ bool sessionBusAnswers(Call &call, SecretServiceOutcome *outcome)
         outcome->detail = QStringLiteral("%1 is neither running nor activatable")
                               .arg(QString::fromLatin1(secretsBusName));
     }
-    return found;
+    return found == TRUE;
 }
 
 struct CallState
