@@ -169,8 +169,8 @@ class Bench:
                 "floor": (secret_tool, self.env),
                 "startup": ([self.args.choragen, "--version"], self.env),
                 "no_keychain": (self.choragen(project, "config:get", "anthropic"), from_env)}
-        if self.args.qtkeychain:
-            runs["stack"] = ([self.args.qtkeychain, "choragen", "anthropic-api-key"], self.env)
+        if self.args.qt_floor:
+            runs["stack"] = ([self.args.qt_floor] + secret_tool[2:], self.env)
         keytar = None
         if self.args.keytar:
             keytar = os.path.join(os.path.abspath(self.args.keytar), "node_modules", "keytar")
@@ -323,7 +323,6 @@ class Bench:
             "kernel": platform.release(),
             "load": "%.2f" % os.getloadavg()[0],
             "qt": package("libqt6core6"),
-            "qtkeychain": package("libqt6keychain1"),
             "libsecret": package("libsecret-1-0"),
             "gnome-keyring": package("gnome-keyring"),
             "commit": commit.stdout.decode().strip() or "?",
@@ -351,10 +350,10 @@ class Bench:
 
         lines = [BEGIN, ""]
         lines.append("Measured %s on %s, %s RAM, Linux %s (load %s at the start); Qt %s, "
-                     "QtKeychain %s, libsecret %s, gnome-keyring %s; choragen %s (release build). "
+                     "libsecret %s, gnome-keyring %s; choragen %s (release build). "
                      "Medians; choragen and its baseline alternate round by round."
                      % (m["date"], m["cpu"], m["memory"], m["kernel"], m["load"], m["qt"],
-                        m["qtkeychain"], m["libsecret"], m["gnome-keyring"], m["commit"]))
+                        m["libsecret"], m["gnome-keyring"], m["commit"]))
         lines += ["", "| Benchmark | choragen | baseline | ratio | goal | |",
                   "|---|---|---|---|---|---|"]
         mig = r["scaling"][1]
@@ -387,8 +386,9 @@ class Bench:
             lines.append("| … keytar's `getPassword` inside a running agent (no process start) "
                          "| | %s | | | |" % ms(get["keytar_in_process"]))
         if "stack" in get:
-            lines.append("| `config:get` vs `qtkeychain_lookup` (the least a program reading one "
-                         "key through Qt and QtKeychain does), one key | %s | %s | %s | | |"
+            lines.append("| `config:get` vs `qt_libsecret_lookup` (`secret-tool`'s lookup in a "
+                         "QtCore program: the least a Qt program reading one key does) | %s | %s "
+                         "| %s | | |"
                          % (ms(get["ours"]), ms(get["stack"]), ratio(get["ours"], get["stack"])))
         lines.append("| … of which: `choragen --version` (process start, Qt and every linked "
                      "library) | %s | | | | |" % ms(get["startup"]))
@@ -523,7 +523,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--choragen", required=True)
     parser.add_argument("--baseline")
-    parser.add_argument("--qtkeychain")
+    parser.add_argument("--qt-floor")
     parser.add_argument("--bare")
     parser.add_argument("--probe")
     parser.add_argument("--hung")

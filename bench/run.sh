@@ -30,7 +30,7 @@ fi
 # shellcheck disable=SC2086
 exec sh scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
     python3 bench/bench.py --choragen "$build/app/choragen" \
-    --baseline "$build/tools/libsecret_baseline" --qtkeychain "$build/tools/qtkeychain_lookup" \
+    --baseline "$build/tools/libsecret_baseline" --qt-floor "$build/tools/qt_libsecret_lookup" \
     --bare "$build/tools/bare_window" \
     --probe "$PWD/$build/tools/frame_probe.so" \
     --hung "$build/tests/integration/hung_secret_service" \
