@@ -162,6 +162,27 @@ struct Reply
     }
 };
 
+// Whether KWallet runs on @p bus: on KDE, a session with no Secret Service most often has
+// KWallet with its Secret Service interface turned off (or from before KDE Frameworks 5.97,
+// which had none).
+bool kwalletRunning(GDBusConnection *bus, GCancellable *cancellable)
+{
+    gboolean running = FALSE; // "b" stores a gboolean (4 bytes), never into a bool
+    for (const char *name : {"org.kde.kwalletd5", "org.kde.kwalletd6"}) {
+        GVariant *reply = g_dbus_connection_call_sync(
+            bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+            "NameHasOwner", g_variant_new("(s)", name), G_VARIANT_TYPE("(b)"),
+            G_DBUS_CALL_FLAGS_NONE, -1, cancellable, nullptr);
+        if (!reply)
+            continue;
+        g_variant_get(reply, "(b)", &running);
+        g_variant_unref(reply);
+        if (running)
+            break;
+    }
+    return running == TRUE;
+}
+
 // Items of @p account's entry in one of the forms other clients write: @p serviceKey=choragen
 // and @p accountKey=account.
 MethodCall searchFor(const char *serviceKey, const char *accountKey, const QByteArray &account)
@@ -281,7 +302,31 @@ struct SecretServiceCall
             code = ErrorCode::NoDBusSession;
         if (code == ErrorCode::TimedOut)
             return keychainTimedOut(backend(), timeoutMs);
+        if (g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+            || g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
+            // The bus itself answered, so asking it once more starts no new one.
+            GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, cancellable, nullptr);
+            const Error none = noSecretService(bus);
+            if (bus)
+                g_object_unref(bus);
+            return none;
+        }
         return error(code, QStringLiteral("%1: %2").arg(backend(), text));
+    }
+
+    // Nothing answers as the Secret Service on @p bus (null when unknown).
+    Error noSecretService(GDBusConnection *bus)
+    {
+        if (bus && kwalletRunning(bus, cancellable))
+            return Error::make(ErrorCode::NoSecretService,
+                               QStringLiteral("KWallet is running, but its Secret Service "
+                                              "interface is off, so no Secret Service answers on "
+                                              "the session bus."),
+                               fixForKeychainError(ErrorCode::NoSecretService, 0,
+                                                   KeychainPlatform::Linux,
+                                                   SecretServiceProvider::KWallet));
+        return error(ErrorCode::NoSecretService,
+                     QStringLiteral("No Secret Service is running on the session bus."));
     }
 
     // Takes @p gerror: the error for people, and false.
@@ -836,14 +881,12 @@ bool sessionBusAnswers(Call &call, SecretServiceOutcome *outcome)
             g_variant_unref(names);
         }
     }
-    g_object_unref(bus);
     if (!found) {
-        outcome->error
-            = call.error(ErrorCode::NoSecretService,
-                         QStringLiteral("No Secret Service is running on the session bus."));
+        outcome->error = call.noSecretService(bus);
         outcome->detail = QStringLiteral("%1 is neither running nor activatable")
                               .arg(QString::fromLatin1(secretsBusName));
     }
+    g_object_unref(bus);
     return found == TRUE;
 }
 

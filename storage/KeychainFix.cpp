@@ -50,6 +50,13 @@ QString fixForKeychainError(ErrorCode code, int timeoutMs, KeychainPlatform plat
     case ErrorCode::NoSecretService:
         if (platform != KeychainPlatform::Linux)
             return QStringLiteral("The system keychain is not available to Choragen.");
+        if (provider == SecretServiceProvider::KWallet)
+            return QStringLiteral(
+                "Turn on \"Use KWallet for the Secret Service interface\" in System Settings > "
+                "KDE Wallet (KDE Frameworks 5.97 or later; or set apiEnabled=true in the "
+                "[org.freedesktop.secrets] group of ~/.config/kwalletrc), then log in again. "
+                "Older KDE releases have no such interface: use gnome-keyring or KeePassXC's "
+                "Secret Service integration instead.");
         return QStringLiteral("Install and start a Secret Service provider: gnome-keyring, "
                               "KeePassXC with Secret Service integration enabled, or KWallet.");
     case ErrorCode::KeychainLocked:

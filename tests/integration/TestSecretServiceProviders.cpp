@@ -1,6 +1,7 @@
 // choragen on the other Secret Service providers users run: KeePassXC and KWallet 5. Run by
 // tests/support/with-provider.sh, which starts the provider on a private bus and names it in
-// CHORAGEN_TEST_PROVIDER (and, for KeePassXC, how to lock it in CHORAGEN_TEST_LOCK).
+// CHORAGEN_TEST_PROVIDER (and how to lock it in CHORAGEN_TEST_LOCK). With kwallet-off, KWallet
+// runs with its Secret Service interface turned off (CHORAGEN_TEST_SECRET_SERVICE=off).
 #include "TestSupport.h"
 
 #include <QJsonObject>
@@ -15,6 +16,11 @@ class TestSecretServiceProviders : public QObject, ProjectFixture
     Q_OBJECT
 
 private:
+    static bool interfaceOff()
+    {
+        return qEnvironmentVariable("CHORAGEN_TEST_SECRET_SERVICE") == QLatin1String("off");
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -24,8 +30,44 @@ private Q_SLOTS:
 
     void init()
     {
+        const bool offTest = QByteArray(QTest::currentTestFunction()).startsWith("interfaceOff");
+        if (offTest != interfaceOff())
+            QSKIP(offTest ? "the provider serves the Secret Service here"
+                          : "the provider's Secret Service interface is off here");
         setUpProject();
         writeConfig(project(), R"({"credentialStorage": "keychain"})");
+    }
+
+    // KWallet runs, but not as a Secret Service: status, set and doctor say so and how to turn
+    // its interface on, not "install a provider", and keychain mode stores the key nowhere.
+    void interfaceOffSaysHowToTurnItOn()
+    {
+        const QByteArray turnOn = "Use KWallet for the Secret Service interface";
+        const Run status
+            = choragen(at({QStringLiteral("config:status"), QStringLiteral("--json")}));
+        const QJsonObject keychain = jsonOut(status).value(QStringLiteral("keychain")).toObject();
+        QVERIFY2(!keychain.value(QStringLiteral("available")).toBool(), status.out.constData());
+        QCOMPARE(keychain.value(QStringLiteral("reason")).toString(),
+                 QStringLiteral("no-secret-service"));
+        QVERIFY2(keychain.value(QStringLiteral("detail"))
+                     .toString()
+                     .startsWith(QLatin1String("KWallet is running")),
+                 status.out.constData());
+        QVERIFY2(
+            keychain.value(QStringLiteral("fix")).toString().contains(QString::fromLatin1(turnOn)),
+            status.out.constData());
+
+        const Run set = choragen(at({QStringLiteral("config:set"), QStringLiteral("anthropic")}),
+                                 fakeKey(QStringLiteral("anthropic")));
+        QCOMPARE(set.exitCode, 3);
+        QVERIFY2(set.err.contains("KWallet is running") && set.err.contains(turnOn),
+                 set.err.constData());
+        QVERIFY(!set.all().contains("not-a-real-key"));
+        QVERIFY(!readConfig(project()).contains("not-a-real-key"));
+
+        const Run doctor = choragen(at({QStringLiteral("config:doctor")}));
+        QCOMPARE(doctor.exitCode, 3);
+        QVERIFY2(doctor.out.contains(turnOn), doctor.out.constData());
     }
 
     void statusNamesTheProvider()

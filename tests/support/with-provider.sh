@@ -1,9 +1,10 @@
 #!/bin/bash
 # Runs a command inside a private session bus whose Secret Service is PROVIDER, not
 # gnome-keyring: keepassxc (an unlocked database, UnlockBeforeSearch=false so a locked one
-# answers "locked" at once) or kwallet (kwalletd5 opened the way pam_kwallet5 does). Nothing
-# can be activated on that bus, so no other provider steps in. Exit 77: the provider is not
-# installed. Usage: with-provider.sh keepassxc|kwallet COMMAND [ARGS...]
+# answers "locked" at once), kwallet (kwalletd5 opened the way pam_kwallet5 does) or
+# kwallet-off (kwalletd5 with its Secret Service interface turned off, so no Secret Service
+# answers). Nothing can be activated on that bus, so no other provider steps in. Exit 77: the
+# provider is not installed. Usage: with-provider.sh keepassxc|kwallet|kwallet-off COMMAND [ARGS...]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 provider=$1
@@ -11,7 +12,7 @@ shift
 if [ -z "${CHORAGEN_IN_PROVIDER:-}" ]; then
     case $provider in
     keepassxc) need="keepassxc keepassxc-cli Xvfb gdbus" ;;
-    kwallet) need="kwalletd5" ;;
+    kwallet | kwallet-off) need="kwalletd5" ;;
     *) echo "unknown provider $provider" >&2; exit 2 ;;
     esac
     for tool in $need; do
@@ -51,8 +52,10 @@ for i in \$(seq 40); do gdbus call --session -d org.freedesktop.secrets -o $KPX_
 -m org.freedesktop.DBus.Properties.Get org.freedesktop.Secret.Collection Locked \
 | grep -q true && exit 0; sleep 0.25; done; exit 1"
     ;;
-kwallet)
-    cat >"$HOME/.config/kwalletrc" <<'RC'
+kwallet | kwallet-off)
+    api=true
+    [ "$provider" = kwallet-off ] && api=false
+    cat >"$HOME/.config/kwalletrc" <<RC
 [Wallet]
 Enabled=true
 First Use=false
@@ -60,7 +63,7 @@ Prompt on Open=false
 Default Wallet=kdewallet
 
 [org.freedesktop.secrets]
-apiEnabled=true
+apiEnabled=$api
 RC
     set +e
     # kwalletd5 is a Qt GUI program; no window is needed when the wallet opens at login.
@@ -68,6 +71,20 @@ RC
         QT_QPA_PLATFORM=offscreen /usr/bin/python3 "$here/kwallet-pam-start.py" \
             test-wallet-password "$HOME/kwalletd.log"
     }
+    if [ "$provider" = kwallet-off ]; then
+        kwallet_pid=$(start_kwallet)
+        trap 'kill $kwallet_pid 2>/dev/null || true; for _ in $(seq 50); do kill -0 $kwallet_pid 2>/dev/null || break; sleep 0.1; done; true' EXIT INT TERM
+        for _ in $(seq 40); do
+            gdbus call --session -d org.freedesktop.DBus -o /org/freedesktop/DBus \
+                -m org.freedesktop.DBus.NameHasOwner org.kde.kwalletd5 2>/dev/null \
+                | grep -q true && break
+            sleep 0.25
+        done
+        set -e
+        export CHORAGEN_TEST_PROVIDER=KWallet CHORAGEN_TEST_SECRET_SERVICE=off
+        "$@"
+        exit
+    fi
     default_alias() {
         gdbus call --session -d org.freedesktop.secrets -o /org/freedesktop/secrets \
             -m org.freedesktop.Secret.Service.ReadAlias default 2>/dev/null \

@@ -79,6 +79,12 @@ private Q_SLOTS:
         QVERIFY(fixForKeychainError(ErrorCode::KeychainLocked, 0, KeychainPlatform::Linux,
                                     SecretServiceProvider::KWallet)
                     .contains(QStringLiteral("KWallet")));
+        // KWallet without its Secret Service interface: how to turn it on, not "install one".
+        const QString kwalletOff = fixForKeychainError(
+            ErrorCode::NoSecretService, 0, KeychainPlatform::Linux, SecretServiceProvider::KWallet);
+        QVERIFY2(kwalletOff.contains(QStringLiteral("Use KWallet for the Secret Service interface"))
+                     && !kwalletOff.contains(QStringLiteral("Install")),
+                 qPrintable(kwalletOff));
     }
 
     void errorsAreClassified()
