@@ -13,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef struct {
+typedef struct
+{
     unsigned int sequence;
 } cookie_t;
 
@@ -29,8 +30,8 @@ static void log_frame(void)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     char line[32];
-    const int n = snprintf(line, sizeof line, "%lld\n",
-                           (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
+    const int n
+        = snprintf(line, sizeof line, "%lld\n", (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
     if (write(fd, line, (size_t)n) < 0)
         return;
 }
@@ -56,8 +57,9 @@ static void *resolve(const char *name, const char *library)
 /* Each wrapper forwards its argument registers and stack slots unchanged, so its prototype only
  * has to cover as many slots as the widest call: xcb_shm_put_image takes 16 arguments, all of
  * them integers or pointers. Slots beyond a call's own arguments are read and ignored. */
-#define SLOTS uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, \
-    uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t
+#define SLOTS                                                                                      \
+    uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t,        \
+        uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t
 #define FORWARD(name, library)                                                                     \
     cookie_t name(void *c, uintptr_t a1, uintptr_t a2, uintptr_t a3, uintptr_t a4, uintptr_t a5,   \
                   uintptr_t a6, uintptr_t a7, uintptr_t a8, uintptr_t a9, uintptr_t a10,           \

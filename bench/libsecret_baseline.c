@@ -6,10 +6,9 @@
  *       account, username and user = bench<NNNN>-api-key, type=plaintext), each followed by a
  *       lookup that must return the same bytes. gnome-keyring rewrites its whole keyring file
  *       on every store, so the attributes an item carries are part of what a store costs: a
- *       floor with fewer attributes would not be the floor of this job. --check-first adds the lookup choragen --migrate makes before each
- *       store, to tell whether a key is already there (protocol cost, not overhead).
- *   libsecret_baseline clear
- *       deletes every entry with server=choragen.
+ *       floor with fewer attributes would not be the floor of this job. --check-first adds the
+ * lookup choragen --migrate makes before each store, to tell whether a key is already there
+ * (protocol cost, not overhead). libsecret_baseline clear deletes every entry with server=choragen.
  *
  * Keys are the ones bench/bench.py writes into the config for choragen: same names, same sizes.
  * Exit 0 when every key verified, 1 otherwise. Nothing is printed but errors, never a key.

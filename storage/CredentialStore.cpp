@@ -1,8 +1,8 @@
 #include "CredentialStore.h"
 
 #include "FaultInjection.h"
-#include "PostTo.h"
 #include "Log.h"
+#include "PostTo.h"
 #include "Secret.h"
 
 #include <QPointer>

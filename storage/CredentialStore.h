@@ -13,7 +13,6 @@
 
 namespace Choragen {
 
-
 /// Where a provider's effective key comes from.
 enum class KeyLocation { None, Environment, Keychain, File };
 
