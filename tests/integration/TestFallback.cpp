@@ -182,6 +182,19 @@ private Q_SLOTS:
         QCOMPARE(set.exitCode, 0);
         QVERIFY(set.err.contains("gnome-keyring"));
         QVERIFY(keysInConfig(readConfig(project())).contains(QStringLiteral("google")));
+
+        // A write in keychain mode that finds no Secret Service says so in words, not with the
+        // bus's ServiceUnknown error.
+        const Run strict
+            = inOwnSession(home, QStringLiteral("true"),
+                           at({QStringLiteral("config:set"), QStringLiteral("openai"),
+                               QStringLiteral("--storage"), QStringLiteral("keychain")}),
+                           fakeKey(QStringLiteral("openai")), options);
+        QCOMPARE(strict.exitCode, 3);
+        QVERIFY2(strict.err.contains("No Secret Service is running on the session bus")
+                     && !strict.err.contains("GDBus.Error"),
+                 strict.err.constData());
+        QVERIFY(!keysInConfig(readConfig(project())).contains(QStringLiteral("openai")));
     }
 
     void hungKeychainTimesOut()
