@@ -791,6 +791,19 @@ SecretServiceOutcome removeItems(Call &call, const QString &account)
 // Unlocks the default collection through the provider's own prompt (Service.Unlock, then
 // Prompt.Prompt, then its Completed signal: libsecret runs that on this worker thread's own main
 // context). Verified: the collection must read as unlocked afterwards.
+// Marks @p call as waiting on the person at the provider's unlock prompt (the timeout then
+// reports "still locked", not "did not answer"); the mark it replaces.
+bool setPrompting(Call &call, bool prompting)
+{
+    if (!call.prompt)
+        return false;
+    const std::lock_guard<std::mutex> guard(call.prompt->lock);
+    const bool was = call.prompt->prompting;
+    call.prompt->prompting = prompting;
+    call.prompt->provider = call.provider;
+    return was;
+}
+
 SecretServiceOutcome unlockDefaultCollection(Call &call)
 {
     SecretServiceOutcome outcome;
@@ -811,17 +824,10 @@ SecretServiceOutcome unlockDefaultCollection(Call &call)
     gchar **unlocked = nullptr;
     GError *gerror = nullptr;
     const QString backend = call.backend();
-    if (call.prompt) {
-        const std::lock_guard<std::mutex> guard(call.prompt->lock);
-        call.prompt->prompting = true;
-        call.prompt->provider = call.provider;
-    }
+    const bool wasPrompting = setPrompting(call, true);
     const gint count = secret_service_unlock_dbus_paths_sync(call.service.get(), paths,
                                                              call.cancellable, &unlocked, &gerror);
-    if (call.prompt) {
-        const std::lock_guard<std::mutex> guard(call.prompt->lock);
-        call.prompt->prompting = false;
-    }
+    setPrompting(call, wasPrompting);
     StrvPtr unlockedPaths(unlocked);
     if (gerror) {
         call.failed(gerror, &outcome.error);
@@ -997,9 +1003,14 @@ void KeychainBackend::runOnWorker(Work work, QObject *context,
         call.collection = collection;
         Outcome outcome = work(call);
         if (unlockWaiting && outcome.error.code == ErrorCode::KeychainLocked) {
-            // As secret-tool and keytar do: the provider's own prompt, then once more.
-            unlockWaiting(call.backend());
+            // As secret-tool and keytar do: the provider's own prompt, then once more. From the
+            // moment people are told to unlock, running out of time means the keychain is
+            // still locked, whichever call of the unlock was under way.
+            const QString waitingFor = call.backend();
+            setPrompting(call, true);
+            unlockWaiting(waitingFor);
             const Outcome unlocked = unlockDefaultCollection(call);
+            setPrompting(call, false);
             if (unlocked.error.ok())
                 outcome = work(call);
         }
